@@ -1,0 +1,135 @@
+# akashsim build. `make` builds bin/akashsim and build/libakashproto.a; `make test`, `make run`,
+# `make bench`, `make asan`. The deps step installs missing Debian packages first (apt-get
+# when run as root, otherwise it prints the command to type and stops).
+
+CC       ?= gcc
+ifeq ($(origin CC),default)
+CC       := gcc
+endif
+BUILD    ?= build
+OPT      ?= -O2
+CFLAGS   ?= $(OPT) -g
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror
+CPPFLAGS += -Iprotocol -Isim
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SAN)
+
+# Debian packages: what we build with, and the command that provides each check.
+DEB_PKGS := build-essential pkg-config libgmp-dev libcjson-dev check libgsl-dev libsqlite3-dev python3
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+PKG_LIBS  = $$(pkg-config --libs libcjson check 2>/dev/null)
+
+PROTO_SRC := $(sort $(wildcard protocol/*.c))
+SIM_SRC   := $(sort $(wildcard sim/*.c))
+SIM_MAIN  := sim/main.c
+SIM_LIB_SRC := $(filter-out $(SIM_MAIN),$(SIM_SRC))
+TEST_SRC  := $(sort $(wildcard tests/test_*.c))
+BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
+
+PROTO_OBJ := $(PROTO_SRC:%.c=$(BUILD)/%.o)
+SIM_OBJ   := $(SIM_LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ  := $(SIM_MAIN:%.c=$(BUILD)/%.o)
+TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+PROTO_LIB := $(BUILD)/libakashproto.a
+SIM_LIB   := $(BUILD)/libakashsim.a
+AKASHSIM  := bin/akashsim
+
+.PHONY: all deps run test test-unit test-replay test-cli bench asan clean help
+.DEFAULT_GOAL := all
+
+all: $(AKASHSIM) $(PROTO_LIB)
+
+help:
+	@echo "make            build bin/akashsim and $(PROTO_LIB)"
+	@echo "make run        replay the shipped lease-lifecycle example and narrate it"
+	@echo "make test       unit suites, replay vectors and CLI tests"
+	@echo "make bench      market workload through the app's message interface"
+	@echo "make asan       every suite under AddressSanitizer and UBSan"
+	@echo "make deps       install missing Debian packages (as root) or print the command"
+
+# ---- dependencies -----------------------------------------------------------------------------
+
+deps: $(DEPS_STAMP)
+
+$(DEPS_STAMP): Makefile
+	@missing=""; \
+	for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "deps: installing$$missing"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing || exit 1; \
+	  else \
+	    echo "deps: missing Debian packages:$$missing"; \
+	    echo "deps: run this, then make again:"; \
+	    echo "  sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+	@mkdir -p $(@D) && touch $@
+
+# ---- build ------------------------------------------------------------------------------------
+
+$(BUILD)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(PROTO_LIB): $(PROTO_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(SIM_LIB): $(SIM_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(AKASHSIM): $(MAIN_OBJ) $(SIM_LIB) $(PROTO_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(PKG_LIBS) -lgmp
+
+$(BUILD)/tests/%: tests/%.c $(SIM_LIB) $(PROTO_LIB) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) $< $(SIM_LIB) $(PROTO_LIB) -o $@ $(PKG_LIBS) -lgmp -lm
+
+$(BUILD)/bench/%: bench/%.c $(PROTO_LIB) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< $(PROTO_LIB) -o $@ -lgmp -lm
+
+-include $(PROTO_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+
+# ---- the two commands -------------------------------------------------------------------------
+
+RUN_EXAMPLE := scenarios/replay/lease-lifecycle.json
+
+run: $(AKASHSIM)
+	@echo "akashsim: the simulation engine does not exist yet; replaying $(RUN_EXAMPLE) instead."
+	@echo
+	./$(AKASHSIM) replay --narrate $(RUN_EXAMPLE)
+
+test: test-unit test-replay test-cli
+	@echo "make test: all passed"
+
+test-unit: $(TEST_BIN)
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; ./$$t; done
+
+test-replay: $(AKASHSIM)
+	@tests/replay/run.sh ./$(AKASHSIM)
+
+test-cli: $(AKASHSIM)
+	@tests/cli/run.sh ./$(AKASHSIM)
+
+# ---- performance and sanitizers ---------------------------------------------------------------
+
+bench: $(BENCH_BIN)
+	@set -e; for b in $(BENCH_BIN); do ./$$b; done
+
+asan:
+	$(MAKE) BUILD=build-asan AKASHSIM=build-asan/akashsim OPT=-O1 \
+	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  test
+
+clean:
+	rm -rf build build-asan bin
