@@ -961,7 +961,7 @@ static int vb_account_deposit(ak_app *app, const ak_msg *m, ak_tx_result *res)
         c->id.xid.owner == AK_ADDR_NONE ||
         (c->id.scope == AK_SCOPE_BID && c->id.xid.provider == AK_ADDR_NONE)) {
         fail(res, "invalid escrow account id: invalid ID");
-        return AK_EINVALID_REQUEST;
+        return AK_EINVALID_ID;
     }
     if (c->deposit.amount.amount == 0) {
         fail(res, "invalid deposit");
@@ -1167,6 +1167,10 @@ static int h_create_lease(ak_app *app, const ak_msg *m, ak_tx_result *res)
         return AK_EBID_NOT_FOUND;
     if (bid_at(app, bh)->state != AK_BID_OPEN)
         return AK_EBID_NOT_OPEN;
+    /* The node's next two checks cannot fail under akash-v1's rules: an open bid's order is
+     * open, because a lease makes every other open bid lost and a group that closes or pauses
+     * closes its open order and bids (v2.1 fix). On node v1.2.2 they catch the open bids
+     * stranded by its lost-bid defect. Kept to show the rule's order. */
     uint32_t oh = bid_at(app, bh)->order;
     if (order_at(app, oh)->state != AK_ORDER_OPEN)
         return AK_EORDER_NOT_OPEN;
@@ -1231,12 +1235,9 @@ static int h_close_lease(ak_app *app, const ak_msg *m, ak_tx_result *res)
         return AK_EBID_NOT_FOUND;
     if (bid_at(app, bh)->state != AK_BID_ACTIVE)
         return AK_EBID_NOT_ACTIVE;
-    if (bid_at(app, bh)->lease_state == AK_LEASE_NONE)
-        return AK_ELEASE_NOT_FOUND;
-    if (bid_at(app, bh)->lease_state != AK_LEASE_ACTIVE) {
-        fail(res, "lease not active: order closed");
-        return AK_EORDER_CLOSED; /* sic: the node reports a closed order here */
-    }
+    /* an active bid always has an active lease (ak_app_check), so the node's two further
+     * checks (ErrLeaseNotFound, and ErrOrderClosed for a lease that is not active) cannot
+     * fail here */
     close_lease(app, bh, AK_LEASE_CLOSED, AK_REASON_OWNER);
     int rc = close_bid(app, bh);
     if (rc)

@@ -152,8 +152,9 @@ const ak_group *ak_app_find_group(const ak_app *app, ak_group_id id);
 const ak_order *ak_app_find_order(const ak_app *app, ak_order_id id);
 const ak_bid *ak_app_find_bid(const ak_app *app, ak_bid_id id);
 
-/* A digest of the whole state (balances, params, every record of every module), for tests that
- * prove a failed message changed nothing. */
+/* A digest of the whole state (balances, params, every record of every module, byte for
+ * byte), for tests that prove a failed message changed nothing. Records hold addresses of the
+ * app's arena, so digests compare states of one app over time, not two apps. */
 uint64_t ak_app_digest(const ak_app *app);
 
 #endif

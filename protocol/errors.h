@@ -29,7 +29,7 @@
     X(AK_EINVALID_COINS, "ErrInvalidCoins", "invalid coins")                                 \
     X(AK_ESEND_DISABLED, "ErrSendDisabled", "send transactions are disabled")                \
     X(AK_EINVALID_ADDRESS, "ErrInvalidAddress", "invalid address")                          \
-    X(AK_EINVALID_REQUEST, "ErrInvalidRequest", "invalid request")                          \
+    X(AK_EINVALID_ID, "ErrInvalidID", "invalid ID")                          \
     X(AK_EINVALID_PARAM, "ErrInvalidParam", "parameter invalid")                             \
     /* attributes (codespace akash) */                                                       \
     X(AK_EATTRIBUTES_DUPLICATE_KEYS, "ErrAttributesDuplicateKeys",                           \
@@ -72,7 +72,6 @@
     X(AK_EUNKNOWN_BID, "ErrUnknownBid", "unknown bid")                                       \
     X(AK_EUNKNOWN_LEASE, "ErrUnknownLease", "unknown lease")                                 \
     X(AK_EUNKNOWN_LEASE_FOR_BID, "ErrUnknownLeaseForBid", "unknown lease for bid")          \
-    X(AK_EUNKNOWN_ORDER_FOR_BID, "ErrUnknownOrderForBid", "unknown order for bid")          \
     X(AK_ELEASE_NOT_ACTIVE, "ErrLeaseNotActive", "lease not active")                         \
     X(AK_EBID_NOT_ACTIVE, "ErrBidNotActive", "bid not active")                               \
     X(AK_EBID_NOT_OPEN, "ErrBidNotOpen", "bid not open")                                     \
@@ -81,7 +80,6 @@
     X(AK_EGROUP_NOT_OPEN, "ErrGroupNotOpen", "group not open")                               \
     X(AK_EBID_NOT_FOUND, "ErrBidNotFound", "invalid bid: bid not found")                     \
     X(AK_EBID_ZERO_PRICE, "ErrBidZeroPrice", "invalid bid: zero price")                      \
-    X(AK_ELEASE_NOT_FOUND, "ErrLeaseNotFound", "invalid lease: lease not found")             \
     X(AK_EBID_EXISTS, "ErrBidExists", "invalid bid: bid exists from provider")               \
     X(AK_EBID_INVALID_PRICE, "ErrBidInvalidPrice", "bid price is invalid")                   \
     X(AK_EORDER_ACTIVE, "ErrOrderActive", "order active")                                    \
@@ -92,14 +90,11 @@
     X(AK_EINVALID_LEASE_CLOSED_REASON, "ErrInvalidLeaseClosedReason",                        \
       "invalid lease closed reason")                                                         \
     /* escrow */                                                                             \
-    X(AK_EACCOUNT_EXISTS, "ErrAccountExists", "account exists")                              \
     X(AK_EACCOUNT_CLOSED, "ErrAccountClosed", "account closed")                              \
     X(AK_EACCOUNT_NOT_FOUND, "ErrAccountNotFound", "account not found")                      \
     X(AK_EACCOUNT_OVERDRAWN, "ErrAccountOverdrawn", "account overdrawn")                     \
     X(AK_EINVALID_DENOMINATION, "ErrInvalidDenomination", "invalid denomination")            \
-    X(AK_EPAYMENT_EXISTS, "ErrPaymentExists", "payment exists")                              \
     X(AK_EPAYMENT_CLOSED, "ErrPaymentClosed", "payment closed")                              \
-    X(AK_EPAYMENT_NOT_FOUND, "ErrPaymentNotFound", "payment not found")                      \
     X(AK_EPAYMENT_RATE_ZERO, "ErrPaymentRateZero", "payment rate zero")                      \
     X(AK_EUNAUTHORIZED_DEPOSIT_SCOPE, "ErrUnauthorizedDepositScope",                         \
       "unauthorized deposit scope")

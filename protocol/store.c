@@ -176,9 +176,12 @@ static uint64_t mix64(uint64_t x)
     return x;
 }
 
+/* One multiply-xorshift round over both words; the high half mixes every input bit, and the
+ * table index takes its low bits from there. */
 static uint32_t key_hash(ak_key k)
 {
-    return (uint32_t)mix64(k.a ^ mix64(k.b + 0x9e3779b97f4a7c15ull));
+    uint64_t h = (k.a ^ (k.b * 0x9e3779b97f4a7c15ull)) * 0xbf58476d1ce4e5b9ull;
+    return (uint32_t)(h >> 32) ^ (uint32_t)(h >> 13);
 }
 
 void ak_map_init(ak_map *map, ak_store *store)
