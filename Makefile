@@ -10,7 +10,7 @@ BUILD    ?= build
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror
-CPPFLAGS += -Iprotocol -Isim
+CPPFLAGS += -Iprotocol -Isim -Imodels
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SAN)
 
 # Debian packages: what we build with, and the command that provides each check.
@@ -22,7 +22,8 @@ PKG_LIBS  = $$(pkg-config --libs libcjson check 2>/dev/null)
 PROTO_SRC := $(sort $(wildcard protocol/*.c))
 SIM_SRC   := $(sort $(wildcard sim/*.c))
 SIM_MAIN  := sim/main.c
-SIM_LIB_SRC := $(filter-out $(SIM_MAIN),$(SIM_SRC))
+MODEL_SRC := $(sort $(wildcard models/*.c))
+SIM_LIB_SRC := $(filter-out $(SIM_MAIN),$(SIM_SRC)) $(MODEL_SRC)
 TEST_SRC  := $(sort $(wildcard tests/test_*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 
@@ -92,13 +93,13 @@ $(AKASHSIM): $(MAIN_OBJ) $(SIM_LIB) $(PROTO_LIB)
 
 $(BUILD)/tests/%: tests/%.c $(SIM_LIB) $(PROTO_LIB) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) $< $(SIM_LIB) $(PROTO_LIB) -o $@ $(PKG_LIBS) -lgmp -lm
+	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -MMD -MP $< $(SIM_LIB) $(PROTO_LIB) -o $@ $(PKG_LIBS) -lgmp -lm
 
 $(BUILD)/bench/%: bench/%.c $(PROTO_LIB) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< $(PROTO_LIB) -o $@ -lgmp -lm
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP $< $(PROTO_LIB) -o $@ -lgmp -lm
 
--include $(PROTO_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(PROTO_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d) $(BENCH_BIN:=.d)
 
 # ---- the two commands -------------------------------------------------------------------------
 

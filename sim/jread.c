@@ -1,0 +1,268 @@
+/*
+ * sim/jread.c: strict JSON readers with path-naming errors (see jread.h).
+ */
+#include "jread.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void jr_init(jr *r, const char *tool, const char *file, const cJSON *root)
+{
+    memset(r, 0, sizeof *r);
+    r->tool = tool;
+    r->file = file;
+    r->root = root;
+}
+
+/* Append one path step for child c of parent p at index i. */
+static size_t step(const cJSON *p, const cJSON *c, int i, char *buf, size_t cap, size_t len)
+{
+    if (len >= cap)
+        return len;
+    int n;
+    if (cJSON_IsArray(p)) {
+        n = snprintf(buf + len, cap - len, "[%d]", i);
+    } else {
+        const char *k = c->string ? c->string : "";
+        bool plain = isalpha((unsigned char)k[0]) || k[0] == '_';
+        for (const char *q = k; *q && plain; q++)
+            plain = isalnum((unsigned char)*q) || *q == '_';
+        n = plain ? snprintf(buf + len, cap - len, ".%s", k)
+                  : snprintf(buf + len, cap - len, "[\"%.40s\"]", k);
+    }
+    if (n < 0)
+        return len;
+    return len + (size_t)n < cap ? len + (size_t)n : cap - 1;
+}
+
+/* Depth-first search for target below node; on success the path is in buf. */
+static bool find(const cJSON *node, const cJSON *target, char *buf, size_t cap, size_t len)
+{
+    if (node == target) {
+        buf[len < cap ? len : cap - 1] = '\0';
+        return true;
+    }
+    if (!cJSON_IsArray(node) && !cJSON_IsObject(node))
+        return false;
+    int i = 0;
+    for (const cJSON *c = node->child; c; c = c->next, i++) {
+        size_t nl = step(node, c, i, buf, cap, len);
+        if (find(c, target, buf, cap, nl))
+            return true;
+    }
+    return false;
+}
+
+void jr_path(const jr *r, const cJSON *node, char *buf, size_t cap)
+{
+    if (cap < 2)
+        return;
+    strcpy(buf, "$");
+    if (!node || !r->root || !find(r->root, node, buf, cap, 1))
+        buf[1] = '\0';
+}
+
+static _Noreturn void vfail(jr *r, const cJSON *node, const char *suffix, const char *fmt,
+                            va_list ap)
+{
+    char path[512], why[512];
+    jr_path(r, node, path, sizeof path);
+    vsnprintf(why, sizeof why, fmt, ap);
+    int n;
+    if (node || r->root)
+        n = snprintf(r->err, sizeof r->err, "%s: %s: %s%s: %s", r->tool, r->file, path, suffix,
+                     why);
+    else
+        n = snprintf(r->err, sizeof r->err, "%s: %s: %s", r->tool, r->file, why);
+    if (n >= (int)sizeof r->err) /* cut: say so rather than end mid-word */
+        memcpy(r->err + sizeof r->err - 4, "...", 4);
+    longjmp(r->on_error, 1);
+}
+
+_Noreturn void jr_fail(jr *r, const cJSON *node, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(r, node, "", fmt, ap);
+}
+
+static _Noreturn void fail_suffix(jr *r, const cJSON *node, const char *suffix, const char *fmt,
+                                  ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(r, node, suffix, fmt, ap);
+}
+
+_Noreturn void jr_missing(jr *r, const cJSON *obj, const char *key)
+{
+    char suffix[80];
+    snprintf(suffix, sizeof suffix, ".%.60s", key);
+    fail_suffix(r, obj, suffix, "required key is missing");
+}
+
+static const char *kind(const cJSON *n)
+{
+    if (cJSON_IsObject(n))
+        return "an object";
+    if (cJSON_IsArray(n))
+        return "a list";
+    if (cJSON_IsString(n))
+        return "a string";
+    if (cJSON_IsNumber(n))
+        return "a number";
+    if (cJSON_IsBool(n))
+        return "a boolean";
+    if (cJSON_IsNull(n))
+        return "null";
+    return "an invalid value";
+}
+
+const cJSON *jr_object(jr *r, const cJSON *node)
+{
+    if (!cJSON_IsObject(node))
+        jr_fail(r, node, "expected an object, found %s", kind(node));
+    return node;
+}
+
+const cJSON *jr_array(jr *r, const cJSON *node)
+{
+    if (!cJSON_IsArray(node))
+        jr_fail(r, node, "expected a list, found %s", kind(node));
+    return node;
+}
+
+void jr_keys(jr *r, const cJSON *obj, const char *const *allowed)
+{
+    jr_object(r, obj);
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        bool ok = false;
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = strcmp(*a, c->string) == 0;
+        if (!ok) {
+            char list[400] = "";
+            size_t len = 0;
+            for (const char *const *a = allowed; *a && len < sizeof list - 1; a++) {
+                int n = snprintf(list + len, sizeof list - len, "%s%s", a == allowed ? "" : ", ", *a);
+                if (n < 0)
+                    break;
+                len += (size_t)n;
+            }
+            jr_fail(r, c, "unknown key (allowed: %s)", list[0] ? list : "none");
+        }
+        for (const cJSON *d = obj->child; d != c; d = d->next)
+            if (strcmp(d->string, c->string) == 0)
+                jr_fail(r, c, "duplicate key");
+    }
+}
+
+const cJSON *jr_opt(const cJSON *obj, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+const cJSON *jr_req(jr *r, const cJSON *obj, const char *key)
+{
+    const cJSON *v = jr_opt(obj, key);
+    if (!v)
+        jr_missing(r, obj, key);
+    return v;
+}
+
+const char *jr_string(jr *r, const cJSON *node, size_t *len)
+{
+    if (!cJSON_IsString(node) || !node->valuestring)
+        jr_fail(r, node, "expected a string, found %s", kind(node));
+    if (len)
+        *len = strlen(node->valuestring);
+    return node->valuestring;
+}
+
+bool jr_bool(jr *r, const cJSON *node)
+{
+    if (!cJSON_IsBool(node))
+        jr_fail(r, node, "expected true or false, found %s", kind(node));
+    return cJSON_IsTrue(node);
+}
+
+/* Parse an optional '-' and digits, exactly; false on anything else or overflow. */
+static bool parse_digits(const char *s, bool allow_neg, bool *neg, uint64_t *mag)
+{
+    *neg = false;
+    if (allow_neg && *s == '-') {
+        *neg = true;
+        s++;
+    }
+    if (!*s)
+        return false;
+    uint64_t v = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+            return false;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    *mag = v;
+    return true;
+}
+
+/* Read an integer node into sign and magnitude, or fail. */
+static void read_integer(jr *r, const cJSON *node, bool *neg, uint64_t *mag, const char *range)
+{
+    if (cJSON_IsNumber(node)) {
+        double d = node->valuedouble;
+        if (!isfinite(d) || d != floor(d))
+            jr_fail(r, node, "expected an integer, found %g", d);
+        if (fabs(d) > 9007199254740992.0)
+            jr_fail(r, node, "integer too large to be exact as a JSON number; write it as a "
+                             "string of digits");
+        *neg = d < 0;
+        *mag = (uint64_t)fabs(d);
+        return;
+    }
+    if (cJSON_IsString(node) && node->valuestring) {
+        if (!parse_digits(node->valuestring, true, neg, mag))
+            jr_fail(r, node, "expected an integer%s, found \"%.40s\"", range, node->valuestring);
+        return;
+    }
+    jr_fail(r, node, "expected an integer%s, found %s", range, kind(node));
+}
+
+int64_t jr_int(jr *r, const cJSON *node, int64_t min, int64_t max)
+{
+    char range[96];
+    snprintf(range, sizeof range, " in [%lld, %lld]", (long long)min, (long long)max);
+    bool neg;
+    uint64_t mag;
+    read_integer(r, node, &neg, &mag, range);
+    if (neg ? mag > (uint64_t)INT64_MAX + 1 : mag > (uint64_t)INT64_MAX)
+        jr_fail(r, node, "integer out of range: expected one in [%lld, %lld]", (long long)min,
+                (long long)max);
+    int64_t v = neg ? (int64_t)(0 - mag) : (int64_t)mag;
+    if (v < min || v > max)
+        jr_fail(r, node, "integer out of range: expected one in [%lld, %lld]", (long long)min,
+                (long long)max);
+    return v;
+}
+
+uint64_t jr_uint(jr *r, const cJSON *node, uint64_t max)
+{
+    char range[96];
+    snprintf(range, sizeof range, " in [0, %llu]", (unsigned long long)max);
+    bool neg;
+    uint64_t mag;
+    read_integer(r, node, &neg, &mag, range);
+    if ((neg && mag) || mag > max)
+        jr_fail(r, node, "integer out of range: expected one in [0, %llu]", (unsigned long long)max);
+    return mag;
+}
+
+int jr_len(const cJSON *arr)
+{
+    return cJSON_GetArraySize(arr);
+}

@@ -1,0 +1,67 @@
+/*
+ * sim/jread.h: strict reading of JSON input (replay scripts now; scenarios and sweeps later).
+ *
+ * Every reader takes the node it reads and fails with one line naming the file and the JSON path
+ * of that node ("replay: s.json: $.blocks[3].txs[0].price: expected a coin like \"100uakt\"").
+ * Failure unwinds with longjmp to the jr_try point, so readers can be written straight-line;
+ * everything a reader allocates comes from the caller's arena or the cJSON tree, both freed at
+ * that one point. The path is found after the fact by searching the tree for the failing node,
+ * so reading costs nothing for bookkeeping.
+ *
+ * Rules common to every input file:
+ *   - unknown keys and duplicate keys are errors (jr_keys);
+ *   - integers may be JSON numbers or strings of digits; numbers must be exact integers below
+ *     2^53 (larger values must be written as strings, which are read exactly);
+ *   - strings are UTF-8 and may not contain NUL.
+ */
+#ifndef AK_JREAD_H
+#define AK_JREAD_H
+
+#include <cjson/cJSON.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct jr {
+    const char *tool; /* "replay" */
+    const char *file; /* as the user named it */
+    const cJSON *root;
+    char err[1024]; /* the one-line message after a failure */
+    jmp_buf on_error;
+} jr;
+
+/* Start reading: jr_init then `if (setjmp(r.on_error)) { ...r.err... }`. */
+void jr_init(jr *r, const char *tool, const char *file, const cJSON *root);
+
+/* Fail at node (NULL: the file itself) with a printf-style reason. Does not return. */
+_Noreturn void jr_fail(jr *r, const cJSON *node, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Fail because obj lacks a required key. */
+_Noreturn void jr_missing(jr *r, const cJSON *obj, const char *key);
+
+/* The JSON path of node ("$.blocks[3].txs[0]"), written into buf. */
+void jr_path(const jr *r, const cJSON *node, char *buf, size_t cap);
+
+/* Require node to be an object whose keys are all in the NULL-terminated list `allowed`, with
+ * no key twice. */
+void jr_keys(jr *r, const cJSON *obj, const char *const *allowed);
+/* Require an object / array; returns it. */
+const cJSON *jr_object(jr *r, const cJSON *node);
+const cJSON *jr_array(jr *r, const cJSON *node);
+/* obj[key] or NULL when absent (obj must be an object). */
+const cJSON *jr_opt(const cJSON *obj, const char *key);
+/* obj[key], failing when absent. */
+const cJSON *jr_req(jr *r, const cJSON *obj, const char *key);
+
+/* A string value; *len receives its length when not NULL. */
+const char *jr_string(jr *r, const cJSON *node, size_t *len);
+bool jr_bool(jr *r, const cJSON *node);
+/* An integer in [min, max], from a number or a string of digits (optional leading '-'). */
+int64_t jr_int(jr *r, const cJSON *node, int64_t min, int64_t max);
+uint64_t jr_uint(jr *r, const cJSON *node, uint64_t max);
+
+/* Number of elements of an array node. */
+int jr_len(const cJSON *arr);
+
+#endif

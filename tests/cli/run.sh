@@ -1,0 +1,381 @@
+#!/bin/sh
+# tests/cli/run.sh AKASHSIM: the command line tested as a user runs it (DESIGN.md "Tests").
+#
+# Good input: help, version, params, replay with --check and --narrate. Bad input: usage errors,
+# and hostile or malformed replay scripts, each of which must exit 2 with exactly one line on
+# stderr naming the file (and the JSON path where there is one) and nothing on stdout. Any exit
+# status of 128 or more (a signal: a crash) fails its case. Prints one line per case; exits 1 if
+# any case fails.
+set -u
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 AKASHSIM" >&2
+    exit 2
+fi
+akashsim=$1
+case $akashsim in
+*/*) ;;
+*) akashsim=./$akashsim ;;
+esac
+python=/usr/bin/python3
+[ -x "$python" ] || python=python3
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+example=$root/scenarios/replay/lease-lifecycle.json
+
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT INT TERM
+out=$tmp/stdout
+err=$tmp/stderr
+
+pass=0
+fail=0
+ok() {
+    echo "ok   $1"
+    pass=$((pass + 1))
+}
+bad() {
+    echo "FAIL $1: $2"
+    if [ -s "$err" ]; then
+        echo "       stderr: $(head -c 300 "$err" | head -n 3)"
+    fi
+    fail=$((fail + 1))
+}
+
+# run ARGS...: run akashsim with stdout and stderr captured; sets rc.
+run() {
+    "$akashsim" "$@" >"$out" 2>"$err"
+    rc=$?
+}
+
+# expect NAME RC ARGS...: the exit status must be RC (and never a signal).
+expect() {
+    name=$1
+    want=$2
+    shift 2
+    run "$@"
+    if [ $rc -ge 128 ]; then
+        bad "$name" "crashed (exit status $rc)"
+        return 1
+    fi
+    if [ $rc -ne "$want" ]; then
+        bad "$name" "exit status $rc, expected $want"
+        return 1
+    fi
+    return 0
+}
+
+# script NAME TEXT: write TEXT to $tmp/NAME.json.
+script() {
+    printf '%s\n' "$2" >"$tmp/$1.json"
+}
+
+# invalid NAME FILE [TEXT...]: `replay FILE` must exit 2, print nothing on stdout and exactly one
+# line on stderr that contains FILE and each TEXT.
+invalid() {
+    name=$1
+    file=$2
+    shift 2
+    expect "$name" 2 replay "$file" || return
+    if [ -s "$out" ]; then
+        bad "$name" "wrote to stdout on exit 2"
+        return
+    fi
+    lines=$(wc -l <"$err")
+    if [ "$lines" -ne 1 ]; then
+        bad "$name" "expected exactly one line on stderr, got $lines"
+        return
+    fi
+    if ! grep -qF -- "$file" "$err"; then
+        bad "$name" "stderr does not name the file $file"
+        return
+    fi
+    for text in "$@"; do
+        if ! grep -qF -- "$text" "$err"; then
+            bad "$name" "stderr does not contain: $text"
+            return
+        fi
+    done
+    ok "$name"
+}
+
+# A small valid script; the bad scripts below are variations of it.
+good='{ "rules": "akash-v1",
+  "genesis": { "accounts": { "alice": ["100000000uakt"], "prov1": ["10000000uakt"] },
+               "providers": [ { "owner": "prov1", "host_uri": "https://prov1.test:8443",
+                                "attributes": { "region": "us-west" } } ] },
+  "blocks": [
+    { "height": 10, "txs": [
+      { "type": "MsgCreateDeployment", "owner": "alice", "dseq": 10, "deposit": "5000000uakt",
+        "groups": [ { "name": "web",
+          "requirements": { "attributes": { "region": "us-west" } },
+          "resources": [ { "cpu_millis": 1000, "memory_bytes": 1073741824,
+            "storage": [ { "name": "default", "bytes": 1073741824 } ],
+            "gpu_units": 0, "endpoints": 1, "count": 1, "price": "100uakt" } ] } ] } ] },
+    { "height": 12, "txs": [
+      { "type": "MsgCreateBid", "provider": "prov1", "order": "alice/10/1/1",
+        "price": "90uakt", "deposit": "500000uakt" } ] },
+    { "height": 14, "dump": true, "txs": [
+      { "type": "MsgCreateLease", "owner": "alice", "bid": "alice/10/1/1/prov1" } ] },
+    { "height": 50, "txs": [
+      { "type": "MsgWithdrawLease", "provider": "prov1", "lease": "alice/10/1/1/prov1" },
+      { "type": "MsgSend", "from": "alice", "to": "bob", "amount": "999999999999uakt" } ] }
+  ] }'
+script good "$good"
+
+# tx NAME TX-JSON: a script whose block 1 holds the one transaction.
+tx() {
+    script "$1" "{ \"genesis\": { \"accounts\": { \"alice\": [\"100uakt\"] } },
+      \"blocks\": [ { \"height\": 1, \"txs\": [ $2 ] } ] }"
+}
+
+# ---- commands ---------------------------------------------------------------------------------
+
+if expect "help" 0 help && grep -q "usage: akashsim" "$out" && grep -q "replay" "$out"; then
+    ok "help"
+elif [ $rc -eq 0 ]; then bad "help" "no usage text on stdout"; fi
+if expect "--help" 0 --help && grep -q "usage: akashsim" "$out"; then ok "--help"
+elif [ $rc -eq 0 ]; then bad "--help" "no usage text"; fi
+if expect "-h" 0 -h && grep -q "usage: akashsim" "$out"; then ok "-h"
+elif [ $rc -eq 0 ]; then bad "-h" "no usage text"; fi
+
+for v in version --version; do
+    if expect "$v" 0 "$v"; then
+        if [ "$(cat "$out")" = "akashsim 0.1.0 (rules akash-v1)" ]; then ok "$v"
+        else bad "$v" "printed '$(cat "$out")'"; fi
+    fi
+done
+
+if expect "params" 0 params; then
+    if "$python" -m json.tool "$out" >/dev/null 2>&1 &&
+        "$python" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["market"]["order_max_bids"] == 20 and d["take"]["denom_take_rates"]["uakt"] == 2 else 1)' "$out"; then
+        ok "params"
+    else
+        bad "params" "output is not JSON with market.order_max_bids 20"
+    fi
+fi
+if expect "params --help" 0 params --help && grep -q "usage: akashsim params" "$out"; then
+    ok "params --help"
+elif [ $rc -eq 0 ]; then bad "params --help" "no usage text"; fi
+if expect "replay --help" 0 replay --help && grep -q "usage: akashsim replay" "$out"; then
+    ok "replay --help"
+elif [ $rc -eq 0 ]; then bad "replay --help" "no usage text"; fi
+
+# usage errors: exit 2, usage on stderr, nothing on stdout
+usage_error() {
+    name=$1
+    shift
+    expect "$name" 2 "$@" || return
+    if [ -s "$out" ]; then bad "$name" "wrote to stdout"
+    elif ! grep -q "usage: akashsim" "$err"; then bad "$name" "no usage on stderr"
+    else ok "$name"; fi
+}
+usage_error "no command" 
+usage_error "unknown command" frobnicate
+usage_error "unknown option" --frobnicate
+usage_error "replay: unknown option" replay --frobnicate "$tmp/good.json"
+usage_error "replay: no script" replay
+usage_error "replay: two scripts" replay "$tmp/good.json" "$tmp/good.json"
+usage_error "params: extra argument" params extra
+usage_error "version: extra argument" version extra
+
+# ---- replay of good scripts -------------------------------------------------------------------
+
+is_replay_json() {
+    "$python" -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+assert isinstance(d["results"], list) and isinstance(d["dumps"], list)
+assert isinstance(d["final"]["height"], int)' "$1" 2>/dev/null
+}
+
+if expect "replay good script" 0 replay "$tmp/good.json"; then
+    if is_replay_json "$out" && [ ! -s "$err" ]; then ok "replay good script"
+    else bad "replay good script" "output is not replay JSON (or stderr not empty)"; fi
+fi
+if expect "replay: results, dump and final" 0 replay "$tmp/good.json"; then
+    if "$python" -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+r = d["results"]
+assert [x["ok"] for x in r] == [True, True, True, True, False], r
+assert r[4]["error"] == "ErrInsufficientFunds" and r[4]["height"] == 50 and r[4]["index"] == 1
+assert [x["height"] for x in d["dumps"]] == [14]
+f = d["final"]
+assert f["height"] == 50 and f["leases"][0]["state"] == "active"
+assert f["escrow_payments"][0]["withdrawn"] == "3240uakt", f["escrow_payments"]
+assert f["community_pool"]["uakt"] == "64.000000000000000000", f["community_pool"]' "$out"; then
+        ok "replay: results, dump and final"
+    else
+        bad "replay: results, dump and final" "unexpected values"
+    fi
+fi
+if expect "replay --check" 0 replay --check "$tmp/good.json"; then
+    if is_replay_json "$out"; then ok "replay --check"
+    else bad "replay --check" "output is not replay JSON"; fi
+fi
+if expect "replay --check, option after the file" 0 replay "$tmp/good.json" --check; then
+    if is_replay_json "$out"; then ok "replay --check, option after the file"
+    else bad "replay --check, option after the file" "output is not replay JSON"; fi
+fi
+if expect "replay --narrate" 0 replay --narrate "$tmp/good.json"; then
+    if [ -s "$out" ] && ! "$python" -m json.tool "$out" >/dev/null 2>&1 &&
+        grep -q "^Block 10" "$out" && grep -q "MsgCreateLease by alice: ok" "$out" &&
+        grep -q "FAILED with ErrInsufficientFunds" "$out"; then
+        ok "replay --narrate"
+    else
+        bad "replay --narrate" "no narration on stdout"
+    fi
+fi
+if expect "replay --check --narrate example" 0 replay --check --narrate "$example"; then
+    if grep -q "community pool" "$out"; then ok "replay --check --narrate example"
+    else bad "replay --check --narrate example" "no closing summary"; fi
+fi
+script empty-blocks '{ "blocks": [ { "height": 100000, "txs": [], "dump": true } ] }'
+if expect "replay: 100000 empty blocks" 0 replay --check "$tmp/empty-blocks.json"; then
+    if "$python" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["final"]["height"] == 100000 and d["final"]["time"] == "2026-01-07T22:39:54Z" else 1)' "$out"; then
+        ok "replay: 100000 empty blocks"
+    else
+        bad "replay: 100000 empty blocks" "wrong final height or time"
+    fi
+fi
+script no-blocks '{ "blocks": [] }'
+if expect "replay: no blocks" 0 replay "$tmp/no-blocks.json" && is_replay_json "$out"; then
+    ok "replay: no blocks"
+elif [ $rc -eq 0 ]; then bad "replay: no blocks" "output is not replay JSON"; fi
+
+# ---- hostile and malformed scripts ------------------------------------------------------------
+
+invalid "missing file" "$tmp/does-not-exist.json" "cannot open"
+: >"$tmp/empty.json"
+invalid "empty file" "$tmp/empty.json" "empty"
+invalid "directory" "$tmp" "cannot read"
+truncate -s 65M "$tmp/huge.json" 2>/dev/null || head -c 68157440 /dev/zero >"$tmp/huge.json"
+invalid "file over 64 MiB" "$tmp/huge.json" "larger than 64 MiB"
+rm -f "$tmp/huge.json"
+script notjson 'this is not JSON'
+invalid "not JSON" "$tmp/notjson.json" "not valid JSON"
+"$python" -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 64)' >"$tmp/binary.json"
+invalid "binary garbage" "$tmp/binary.json" "not a JSON text file"
+printf '{"blocks": [{"height": 1, "txs": [' >"$tmp/truncated.json"
+invalid "truncated JSON" "$tmp/truncated.json" "unexpected end of file"
+printf '{"blocks": []} {"blocks": []}' >"$tmp/two-docs.json"
+invalid "two JSON documents" "$tmp/two-docs.json" "not valid JSON"
+"$python" -c 'print("[" * 10000 + "]" * 10000)' >"$tmp/deep.json"
+invalid "deep nesting (10000 arrays)" "$tmp/deep.json" "nested deeper than"
+script toplist '[1, 2, 3]'
+invalid "top level is a list" "$tmp/toplist.json" "expected an object"
+printf '{"blocks": [{"height": 1, "txs": [{"type": "Msg\\nFoo\\u0007"}]}]}' >"$tmp/newline.json"
+invalid "control characters stay on one line" "$tmp/newline.json" '$.blocks[0].txs[0].type' 'Msg\nFoo\x07'
+
+script huge-height '{ "blocks": [ { "height": 1e400, "txs": [] } ] }'
+invalid "huge number 1e400" "$tmp/huge-height.json" '$.blocks[0].height'
+tx dseq-2p64 '{ "type": "MsgCloseDeployment", "owner": "alice", "dseq": 18446744073709551616 }'
+invalid "2^64 as a number" "$tmp/dseq-2p64.json" '$.blocks[0].txs[0].dseq' "string of digits"
+tx dseq-2p64-str '{ "type": "MsgCloseDeployment", "owner": "alice", "dseq": "18446744073709551616" }'
+invalid "2^64 as a string" "$tmp/dseq-2p64-str.json" '$.blocks[0].txs[0].dseq' "18446744073709551615"
+tx amount-40 '{ "type": "MsgSend", "from": "alice", "to": "bob", "amount": "1234567890123456789012345678901234567890uakt" }'
+invalid "40-digit amount" "$tmp/amount-40.json" '$.blocks[0].txs[0].amount' "amount out of range"
+script genesis-2p63 '{ "genesis": { "accounts": { "alice": ["9223372036854775808uakt"] } }, "blocks": [] }'
+invalid "amount 2^63" "$tmp/genesis-2p63.json" '$.genesis.accounts.alice[0]' "amount out of range"
+tx negative '{ "type": "MsgSend", "from": "alice", "to": "bob", "amount": "-5uakt" }'
+invalid "negative amount" "$tmp/negative.json" '$.blocks[0].txs[0].amount' "expected a coin"
+tx float-dseq '{ "type": "MsgCloseDeployment", "owner": "alice", "dseq": 1.5 }'
+invalid "fractional integer" "$tmp/float-dseq.json" '$.blocks[0].txs[0].dseq' "expected an integer"
+
+script height-string '{ "blocks": [ { "height": "x", "txs": [] } ] }'
+invalid "height is a string" "$tmp/height-string.json" '$.blocks[0].height' "expected an integer"
+script txs-object '{ "blocks": [ { "height": 1, "txs": {} } ] }'
+invalid "txs is an object" "$tmp/txs-object.json" '$.blocks[0].txs' "expected a list"
+script blocks-missing '{ "rules": "akash-v1" }'
+invalid "blocks missing" "$tmp/blocks-missing.json" '$.blocks' "missing"
+script unknown-top '{ "blocks": [], "extra": 1 }'
+invalid "unknown key at top level" "$tmp/unknown-top.json" '$.extra' "unknown key"
+tx unknown-tx-key '{ "type": "MsgSend", "from": "alice", "to": "bob", "amount": "1uakt", "memo": "hi" }'
+invalid "unknown key in a tx" "$tmp/unknown-tx-key.json" '$.blocks[0].txs[0].memo' "unknown key"
+"$python" - "$tmp/good.json" "$tmp/unknown-group-key.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["blocks"][0]["txs"][0]["groups"][0]["colour"] = "blue"
+json.dump(d, open(sys.argv[2], "w"))
+EOF
+invalid "unknown key in a group" "$tmp/unknown-group-key.json" '$.blocks[0].txs[0].groups[0].colour' "unknown key"
+"$python" - "$tmp/good.json" "$tmp/unknown-unit-key.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["blocks"][0]["txs"][0]["groups"][0]["resources"][0]["ram"] = 1
+json.dump(d, open(sys.argv[2], "w"))
+EOF
+invalid "unknown key in a resource unit" "$tmp/unknown-unit-key.json" '$.blocks[0].txs[0].groups[0].resources[0].ram' "unknown key"
+script dup-top '{ "blocks": [], "blocks": [] }'
+invalid "duplicate key at top level" "$tmp/dup-top.json" '$.blocks' "duplicate key"
+script dup-account '{ "genesis": { "accounts": { "alice": ["1uakt"], "alice": ["2uakt"] } }, "blocks": [] }'
+invalid "duplicate account" "$tmp/dup-account.json" '$.genesis.accounts.alice' "duplicate key"
+tx dup-attr '{ "type": "MsgCreateProvider", "owner": "alice", "host_uri": "https://a.test", "attributes": { "k": "1", "k": "2" } }'
+invalid "duplicate attribute key" "$tmp/dup-attr.json" '$.blocks[0].txs[0].attributes.k' "duplicate key"
+
+script heights-equal '{ "blocks": [ { "height": 5, "txs": [] }, { "height": 5, "txs": [] } ] }'
+invalid "repeated height" "$tmp/heights-equal.json" '$.blocks[1].height' "strictly increase"
+script heights-down '{ "blocks": [ { "height": 5, "txs": [] }, { "height": 3, "txs": [] } ] }'
+invalid "decreasing heights" "$tmp/heights-down.json" '$.blocks[1].height' "strictly increase"
+script height-0 '{ "blocks": [ { "height": 0, "txs": [] } ] }'
+invalid "height 0" "$tmp/height-0.json" '$.blocks[0].height' "out of range"
+script height-cap '{ "blocks": [ { "height": 100000001, "txs": [] } ] }'
+invalid "height above the cap" "$tmp/height-cap.json" '$.blocks[0].height' "100000000"
+script time-9999 '{ "genesis": { "time": "9999-12-31T00:00:00Z", "block_time_s": 86400 }, "blocks": [ { "height": 3, "txs": [] } ] }'
+invalid "header time past year 9999" "$tmp/time-9999.json" '$.blocks[0].height' "9999"
+script bad-time '{ "genesis": { "time": "2026-02-30T00:00:00Z" }, "blocks": [] }'
+invalid "bad genesis time" "$tmp/bad-time.json" '$.genesis.time' "RFC 3339"
+script bad-block-time '{ "genesis": { "block_time_s": 0 }, "blocks": [] }'
+invalid "block_time_s 0" "$tmp/bad-block-time.json" '$.genesis.block_time_s' "out of range"
+
+tx unknown-msg '{ "type": "MsgFrobnicate" }'
+invalid "unknown message type" "$tmp/unknown-msg.json" '$.blocks[0].txs[0].type' "unknown message type"
+tx chain-msg '{ "type": "MsgDelegate", "delegator": "alice", "validator": "val1", "amount": "5uakt" }'
+invalid "chain-layer message" "$tmp/chain-msg.json" '$.blocks[0].txs[0].type' "not implemented yet"
+tx no-type '{ "from": "alice" }'
+invalid "tx without type" "$tmp/no-type.json" '$.blocks[0].txs[0].type' "missing"
+script validators '{ "genesis": { "validators": [ { "name": "val1", "tokens": "1000000" } ] }, "blocks": [] }'
+invalid "non-empty validators" "$tmp/validators.json" '$.genesis.validators' "not implemented yet"
+script liveness '{ "liveness": [ { "validator": "val1", "absent_from": 1, "absent_to": 2 } ], "blocks": [] }'
+invalid "non-empty liveness" "$tmp/liveness.json" '$.liveness' "not implemented yet"
+script absent '{ "blocks": [ { "height": 1, "txs": [], "absent": ["val1"] } ] }'
+invalid "non-empty absent" "$tmp/absent.json" '$.blocks[0].absent' "not implemented yet"
+script staking '{ "params": { "staking": { "max_validators": 10 } }, "blocks": [] }'
+invalid "staking params" "$tmp/staking.json" '$.params.staking' "not implemented yet"
+script bad-param '{ "params": { "market": { "order_max_bids": 0 } }, "blocks": [] }'
+invalid "invalid param value" "$tmp/bad-param.json" '$.params.market.order_max_bids' "too low"
+script no-uakt-take '{ "params": { "take": { "denom_take_rates": { "uusdc": 20 } } }, "blocks": [] }'
+invalid "take rates without uakt" "$tmp/no-uakt-take.json" '$.params.take.denom_take_rates' "uakt"
+
+tx bad-name '{ "type": "MsgSend", "from": "Alice", "to": "bob", "amount": "1uakt" }'
+invalid "bad account name" "$tmp/bad-name.json" '$.blocks[0].txs[0].from' "account name"
+script bad-account-key '{ "genesis": { "accounts": { "Alice!": ["1uakt"] } }, "blocks": [] }'
+invalid "bad account name as a key" "$tmp/bad-account-key.json" '$.genesis.accounts' "account name"
+tx bad-id '{ "type": "MsgCreateLease", "owner": "alice", "bid": "alice/x/1/1/prov1" }'
+invalid "bad id" "$tmp/bad-id.json" '$.blocks[0].txs[0].bid' "bid id"
+tx bad-gseq '{ "type": "MsgCloseGroup", "owner": "alice", "group": "alice/1/4294967296" }'
+invalid "gseq above 2^32-1" "$tmp/bad-gseq.json" '$.blocks[0].txs[0].group' "group id"
+tx bad-escrow-id '{ "type": "MsgAccountDeposit", "signer": "alice", "account": "lease/alice/1", "deposit": "1uakt" }'
+invalid "bad escrow account id" "$tmp/bad-escrow-id.json" '$.blocks[0].txs[0].account' "escrow account id"
+tx bad-coin '{ "type": "MsgSend", "from": "alice", "to": "bob", "amount": "100" }'
+invalid "coin without denom" "$tmp/bad-coin.json" '$.blocks[0].txs[0].amount' "expected a coin"
+tx bad-denom '{ "type": "MsgSend", "from": "alice", "to": "bob", "amount": "100UAKT" }'
+invalid "bad denom" "$tmp/bad-denom.json" '$.blocks[0].txs[0].amount' "denom"
+tx bad-dec '{ "type": "MsgCreateBid", "provider": "prov1", "order": "alice/1/1/1", "price": "1.1234567890123456789uakt", "deposit": "500000uakt" }'
+invalid "dec with 19 fractional digits" "$tmp/bad-dec.json" '$.blocks[0].txs[0].price' "18 fractional digits"
+tx bad-source '{ "type": "MsgAccountDeposit", "signer": "alice", "account": "deployment/alice/1", "deposit": "1uakt", "sources": ["wallet"] }'
+invalid "bad deposit source" "$tmp/bad-source.json" '$.blocks[0].txs[0].sources[0]' "balance"
+tx bad-hash '{ "type": "MsgUpdateDeployment", "owner": "alice", "dseq": 1, "hash": "abc" }'
+invalid "odd-length hash" "$tmp/bad-hash.json" '$.blocks[0].txs[0].hash' "hex"
+tx bad-scope '{ "type": "MsgGrantDepositAuthorization", "granter": "alice", "grantee": "bob", "spend_limit": "1uakt", "scope": "lease" }'
+invalid "bad grant scope" "$tmp/bad-scope.json" '$.blocks[0].txs[0].scope' "deployment"
+tx signer-conflict '{ "type": "MsgCloseLease", "owner": "mallory", "signer": "eve", "lease": "alice/1/1/1/prov1" }'
+invalid "conflicting signer fields" "$tmp/signer-conflict.json" '$.blocks[0].txs[0].owner' "signer"
+script unknown-rules '{ "rules": "akash-v9", "blocks": [] }'
+invalid "unknown rules" "$tmp/unknown-rules.json" '$.rules' "unknown rules"
+script rules-v2 '{ "rules": "akash-v2", "blocks": [] }'
+invalid "rules akash-v2" "$tmp/rules-v2.json" '$.rules' "not supported yet"
+script genesis-provider '{ "genesis": { "providers": [ { "owner": "prov1", "host_uri": "http://x.test", "attributes": {} } ] }, "blocks": [] }'
+invalid "invalid genesis provider" "$tmp/genesis-provider.json" '$.genesis.providers[0]' "ErrInvalidProviderURI"
+
+echo "cli tests: $pass passed, $fail failed"
+[ $fail -eq 0 ]
