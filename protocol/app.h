@@ -72,7 +72,8 @@ typedef struct ak_event {
     ak_denom denom;
     ak_amount amount;
     ak_amount fee;
-    uint32_t state;  /* the new state, where one changed */
+    uint32_t state;  /* the new state, where one changed; for escrow events the account's
+                        scope (AK_SCOPE_DEPLOYMENT or AK_SCOPE_BID) */
     uint32_t reason; /* lease close reason */
 } ak_event;
 

@@ -126,7 +126,7 @@ static int fetch_deposits(ak_app *app, uint32_t ah, ak_denom denom, const ak_dep
     ak_addr escrow = ak_bank_module_addr(&app->bank, AK_MODULE_ESCROW);
     TOUCH(a);
     for (uint32_t i = 0; i < n; i++) {
-        if (a->denom == 0 || a->denom != denom)
+        if (!a->funded || a->denom != denom)
             return AK_EINVALID_DENOMINATION;
         if (ak_dec_is_negative(a->funds))
             a->funds = ak_dec_zero(); /* the debt stays with the overdrawn payments */
@@ -174,7 +174,8 @@ int ak_escrow_account_create(ak_app *app, const ak_escrow_id *id, ak_addr owner,
     a->id = *id;
     a->owner = owner;
     a->state = AK_ESCROW_OPEN;
-    a->denom = n > 0 ? denom : 0; /* one funds entry per deposit denom; none without deposits */
+    a->denom = denom;
+    a->funded = n > 0; /* one funds entry per deposit denom; none without depositors */
     a->funds = ak_dec_zero();
     a->transferred = ak_dec_zero();
     a->settled_at = app->height;
@@ -549,7 +550,7 @@ int ak_escrow_payment_create(ak_app *app, uint32_t ah, const ak_bid_id *id, ak_a
     if (od)
         return AK_EACCOUNT_OVERDRAWN; /* the transaction fails, so the overdraw is not kept */
     ak_escrow_account *a = ak_escrow_acct(app, ah);
-    if (a->denom == 0 || rate.denom != a->denom)
+    if (!a->funded || rate.denom != a->denom)
         return AK_EINVALID_DENOMINATION;
     if (ak_dec_is_zero(rate.amount))
         return AK_EPAYMENT_RATE_ZERO;

@@ -30,7 +30,9 @@ typedef struct ak_escrow_account {
     ak_escrow_id id;
     ak_addr owner; /* tenant for a deployment account, provider for a bid account */
     uint32_t state;
-    ak_denom denom;
+    ak_denom denom;     /* the denom of the deposit that created it */
+    bool funded;        /* it has a funds entry: false when created without any depositor, so
+                           that no deposit or payment in any denom fits it (as upstream) */
     ak_dec funds;       /* unspent total; negative while overdrawn */
     ak_dec transferred; /* total ever taken from deposits into payments */
     ak_height settled_at;
