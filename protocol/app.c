@@ -1408,7 +1408,8 @@ int ak_app_check(const ak_app *app, char *err, size_t cap)
     int rc = ak_bank_check(&app->bank, err, cap);
     if (rc)
         return rc;
-    if ((rc = ak_escrow_check(app, err, cap)))
+    if ((rc = ak_escrow_check(app, err, cap)) || (rc = ak_grants_check(&app->grants, err, cap)) ||
+        (rc = ak_audit_check(&app->audit, err, cap)))
         return rc;
     /* the distribution module holds exactly the community pool (take fees, integers) */
     ak_addr dist = ak_bank_module_addr(&app->bank, AK_MODULE_DISTRIBUTION);

@@ -3,6 +3,7 @@
  */
 #include "audit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,4 +187,30 @@ int ak_audit_delete(ak_audit *a, ak_addr owner, ak_addr auditor, const ak_str *k
     }
     free(left);
     return rc;
+}
+
+int ak_audit_check(const ak_audit *a, char *err, size_t cap)
+{
+    for (uint32_t h = 0; h < a->pool.len; h++) {
+        const ak_audit_record *r = ak_pool_at(&a->pool, h);
+        for (uint32_t i = 1; i < r->attrs.n; i++) {
+            if (strcmp(ak_strtab_get(a->strs, r->attrs.v[i - 1].key),
+                       ak_strtab_get(a->strs, r->attrs.v[i].key)) > 0) {
+                snprintf(err, cap, "audit: attributes of %s by %s are not sorted by key",
+                         ak_strtab_get(a->strs, r->owner), ak_strtab_get(a->strs, r->auditor));
+                return AK_EINVARIANT;
+            }
+        }
+        bool found = false;
+        uint32_t head = ak_map_get(&a->owner_heads, ak_key2(r->owner, 0));
+        for (uint32_t k = head; k != AK_POOL_NONE && !found;
+             k = ((const ak_audit_record *)ak_pool_at(&a->pool, k))->next)
+            found = k == h;
+        if (!found) {
+            snprintf(err, cap, "audit: the record of %s by %s is not in its owner's list",
+                     ak_strtab_get(a->strs, r->owner), ak_strtab_get(a->strs, r->auditor));
+            return AK_EINVARIANT;
+        }
+    }
+    return 0;
 }

@@ -16,6 +16,8 @@
 #ifndef AK_AUDIT_H
 #define AK_AUDIT_H
 
+#include <stddef.h>
+
 #include "attr.h"
 #include "store.h"
 #include "types.h"
@@ -51,5 +53,9 @@ const ak_audit_record *ak_audit_get(const ak_audit *a, ak_addr owner, ak_addr au
 /* First present record of owner (any auditor order), and the next one; NULL at the end. */
 const ak_audit_record *ak_audit_first(const ak_audit *a, ak_addr owner);
 const ak_audit_record *ak_audit_next(const ak_audit *a, const ak_audit_record *r);
+
+/* Invariant: each present record's attributes are sorted by key, and every record is reachable
+ * from its owner's list. 0 or AK_EINVARIANT with the reason in err. */
+int ak_audit_check(const ak_audit *a, char *err, size_t cap);
 
 #endif

@@ -3,6 +3,7 @@
  */
 #include "grants.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -122,4 +123,38 @@ int ak_grants_grant(ak_grants *g, ak_addr granter, ak_addr grantee, ak_coin spen
     ng->spend_limit = spend_limit;
     ng->scopes = bits;
     return link_sorted(g, h, ng);
+}
+
+int ak_grants_check(const ak_grants *g, char *err, size_t cap)
+{
+    uint32_t linked = 0;
+    for (uint32_t slot = 0; slot < g->heads.len; slot++) {
+        const char *prev = NULL;
+        ak_addr grantee = AK_ADDR_NONE;
+        for (uint32_t h = *(const uint32_t *)ak_pool_at(&g->heads, slot); h != AK_POOL_NONE;) {
+            const ak_grant *gr = ak_pool_at(&g->pool, h);
+            const char *name = ak_strtab_get(g->strs, gr->granter);
+            if (grantee == AK_ADDR_NONE)
+                grantee = gr->grantee;
+            if (gr->grantee != grantee || (prev && strcmp(prev, name) >= 0)) {
+                snprintf(err, cap, "grants: the grants received by %s are out of order",
+                         ak_strtab_get(g->strs, gr->grantee));
+                return AK_EINVARIANT;
+            }
+            if (gr->spend_limit.amount < 0) {
+                snprintf(err, cap, "grants: %s -> %s has a negative limit", name,
+                         ak_strtab_get(g->strs, gr->grantee));
+                return AK_EINVARIANT;
+            }
+            prev = name;
+            linked++;
+            h = gr->next;
+        }
+    }
+    if (linked != g->pool.len) {
+        snprintf(err, cap, "grants: %u grants stored, %u reachable from their grantees",
+                 g->pool.len, linked);
+        return AK_EINVARIANT;
+    }
+    return 0;
 }

@@ -12,6 +12,8 @@
 #ifndef AK_GRANTS_H
 #define AK_GRANTS_H
 
+#include <stddef.h>
+
 #include "store.h"
 #include "types.h"
 
@@ -53,5 +55,9 @@ ak_grant *ak_grants_get(const ak_grants *g, ak_addr granter, ak_addr grantee);
 /* First grant received by grantee in granter order, and the next; NULL at the end. */
 ak_grant *ak_grants_first(const ak_grants *g, ak_addr grantee);
 ak_grant *ak_grants_next(const ak_grants *g, const ak_grant *cur);
+
+/* Invariant: every limit is non-negative and every grant sits once in its grantee's list, in
+ * granter order. 0 or AK_EINVARIANT with the reason in err. */
+int ak_grants_check(const ak_grants *g, char *err, size_t cap);
 
 #endif

@@ -258,6 +258,30 @@ START_TEST(check_reports_broken_state)
     ck_assert_int_eq(ak_app_check(app, err, sizeof err), AK_EINVARIANT);
     a->state = AK_ESCROW_OPEN;
     ck_assert_int_eq(ak_app_check(app, err, sizeof err), 0);
+    /* a grant with a negative limit; audited attributes out of key order */
+    ak_msg g = valid_msg(&f, AK_MSG_GRANT_DEPOSIT_AUTHORIZATION, NULL, NULL);
+    fx_ok(&f, &g);
+    ak_grant *gr = ak_pool_at(&app->grants.pool, 0);
+    gr->spend_limit.amount = -1;
+    ck_assert_int_eq(ak_app_check(app, err, sizeof err), AK_EINVARIANT);
+    ck_assert_ptr_nonnull(strstr(err, "grants"));
+    gr->spend_limit.amount = 5;
+    ak_attr two[2] = {{fx_s(&f, "zone"), fx_s(&f, "a")}, {fx_s(&f, "arch"), fx_s(&f, "x86")}};
+    ak_msg sa = {.type = AK_MSG_SIGN_PROVIDER_ATTRIBUTES};
+    sa.sign_attrs.auditor = f.auditor;
+    sa.sign_attrs.owner = f.prov1;
+    sa.sign_attrs.attrs = (ak_attrs){two, 2};
+    fx_ok(&f, &sa);
+    ak_audit_record *r = ak_pool_at(&app->audit.pool, 0);
+    ak_attr *v = (ak_attr *)r->attrs.v;
+    ak_attr t = v[0];
+    v[0] = v[1];
+    v[1] = t;
+    ck_assert_int_eq(ak_app_check(app, err, sizeof err), AK_EINVARIANT);
+    ck_assert_ptr_nonnull(strstr(err, "audit"));
+    v[1] = v[0];
+    v[0] = t;
+    ck_assert_int_eq(ak_app_check(app, err, sizeof err), 0);
     fx_fini(&f);
 }
 END_TEST
