@@ -29,6 +29,8 @@ typedef struct fx {
     ak_resource_unit unit;
     ak_group_spec group;
     ak_attr req[4];
+    ak_resource_unit units2[2]; /* fx_deploy2 */
+    ak_group_spec groups2[2];
 } fx;
 
 static inline ak_str fx_s(fx *f, const char *s)
@@ -188,6 +190,22 @@ static inline ak_msg fx_deploy(fx *f, ak_addr owner, uint64_t dseq, ak_amount de
     return m;
 }
 
+/* The same deployment with two groups, "web" and "db", each of that one unit. */
+static inline ak_msg fx_deploy2(fx *f, ak_addr owner, uint64_t dseq, ak_amount deposit,
+                                const char *price)
+{
+    ak_msg m = fx_deploy(f, owner, dseq, deposit, price);
+    for (int i = 0; i < 2; i++) {
+        f->units2[i] = f->unit;
+        f->groups2[i] = f->group;
+        f->groups2[i].units = &f->units2[i];
+    }
+    f->groups2[1].name = fx_s(f, "db");
+    m.create_deployment.groups = f->groups2;
+    m.create_deployment.ngroups = 2;
+    return m;
+}
+
 static inline ak_bid_id fx_bid_id(ak_addr owner, uint64_t dseq, uint32_t gseq, uint32_t oseq,
                                   ak_addr provider)
 {
@@ -208,6 +226,27 @@ static inline ak_msg fx_lease_msg(ak_msg_type t, ak_bid_id id)
     ak_msg m = {.type = t};
     m.lease.id = id;
     return m;
+}
+
+/* Bid `price` on id (a 500,000 uakt deposit), then lease it; both must succeed. */
+static inline void fx_bid_and_lease(fx *f, ak_bid_id id, const char *price)
+{
+    ak_msg m = fx_bid(f, id, price);
+    fx_ok(f, &m);
+    m = fx_lease_msg(AK_MSG_CREATE_LEASE, id);
+    fx_ok(f, &m);
+}
+
+/* Deploy owner/dseq (one unit at `price`, deposit `deposit`) and lease it to `provider` at the
+ * same price; returns the lease id. */
+static inline ak_bid_id fx_open_lease(fx *f, ak_addr owner, uint64_t dseq, ak_amount deposit,
+                                      const char *price, ak_addr provider)
+{
+    ak_msg m = fx_deploy(f, owner, dseq, deposit, price);
+    fx_ok(f, &m);
+    ak_bid_id id = fx_bid_id(owner, dseq, 1, 1, provider);
+    fx_bid_and_lease(f, id, price);
+    return id;
 }
 
 static inline ak_msg fx_close_deployment(ak_addr owner, uint64_t dseq)

@@ -142,14 +142,7 @@ START_TEST(failed_lease_undoes_its_settlement)
     fx f;
     fx_init(&f);
     fx_at(&f, 10);
-    ak_msg m = fx_deploy(&f, f.alice, 10, 500000, "100");
-    ak_group_spec g[2] = {f.group, f.group};
-    ak_resource_unit u[2] = {f.unit, f.unit};
-    g[0].units = &u[0];
-    g[1].units = &u[1];
-    g[1].name = fx_s(&f, "db");
-    m.create_deployment.groups = g;
-    m.create_deployment.ngroups = 2;
+    ak_msg m = fx_deploy2(&f, f.alice, 10, 500000, "100");
     fx_ok(&f, &m);
     ak_bid_id l1 = fx_bid_id(f.alice, 10, 1, 1, f.prov1), l2 = fx_bid_id(f.alice, 10, 2, 1, f.prov2);
     m = fx_bid(&f, l1, "100");

@@ -89,10 +89,7 @@ START_TEST(e3_overdraw_and_repay)
     ak_msg m = fx_deploy(&f, f.alice, 10, 1000, "10");
     fx_ok(&f, &m);
     ak_bid_id id = fx_bid_id(f.alice, 10, 1, 1, f.prov1);
-    m = fx_bid(&f, id, "10");
-    fx_ok(&f, &m);
-    m = fx_lease_msg(AK_MSG_CREATE_LEASE, id);
-    fx_ok(&f, &m);
+    fx_bid_and_lease(&f, id, "10");
     ak_amount prov0 = fx_balance(&f, f.prov1);
     fx_at(&f, 115);
     m = fx_lease_msg(AK_MSG_WITHDRAW_LEASE, id);
@@ -135,21 +132,6 @@ START_TEST(e3_overdraw_and_repay)
 }
 END_TEST
 
-/* A deployment of two groups, each one unit at `price` per block, deposit `deposit`. */
-static ak_msg two_groups(fx *f, uint64_t dseq, ak_amount deposit, const char *price,
-                         ak_group_spec g[2], ak_resource_unit u[2])
-{
-    ak_msg m = fx_deploy(f, f->alice, dseq, deposit, price);
-    u[0] = u[1] = f->unit;
-    g[0] = g[1] = f->group;
-    g[0].units = &u[0];
-    g[1].units = &u[1];
-    g[1].name = fx_s(f, "db");
-    m.create_deployment.groups = g;
-    m.create_deployment.ngroups = 2;
-    return m;
-}
-
 /* E4: deposit 100, two payments of 10/block, 6 blocks: the first payment in store order gets
  * 60, the second 40 plus a debt of 20; funds -20; both overdrawn and withdrawn. */
 START_TEST(e4_sequential_shortfall)
@@ -157,19 +139,11 @@ START_TEST(e4_sequential_shortfall)
     fx f;
     init_low_min(&f, 100);
     fx_at(&f, 10);
-    ak_group_spec g[2];
-    ak_resource_unit u[2];
-    ak_msg m = two_groups(&f, 10, 100, "10", g, u);
+    ak_msg m = fx_deploy2(&f, f.alice, 10, 100, "10");
     fx_ok(&f, &m);
     ak_bid_id l1 = fx_bid_id(f.alice, 10, 1, 1, f.prov2), l2 = fx_bid_id(f.alice, 10, 2, 1, f.prov1);
-    m = fx_bid(&f, l1, "10");
-    fx_ok(&f, &m);
-    m = fx_bid(&f, l2, "10");
-    fx_ok(&f, &m);
-    m = fx_lease_msg(AK_MSG_CREATE_LEASE, l1);
-    fx_ok(&f, &m);
-    m = fx_lease_msg(AK_MSG_CREATE_LEASE, l2);
-    fx_ok(&f, &m);
+    fx_bid_and_lease(&f, l1, "10");
+    fx_bid_and_lease(&f, l2, "10");
     fx_at(&f, 16);
     m = fx_lease_msg(AK_MSG_WITHDRAW_LEASE, l2);
     fx_ok(&f, &m);
@@ -232,19 +206,9 @@ START_TEST(e5_fraction_loss)
     fx f;
     fx_init(&f);
     fx_at(&f, 10);
-    ak_msg m = fx_deploy(&f, f.alice, 10, 5000000, "0.5");
-    fx_ok(&f, &m);
-    m = fx_deploy(&f, f.alice, 11, 5000000, "0.5");
-    fx_ok(&f, &m);
-    ak_bid_id every = fx_bid_id(f.alice, 10, 1, 1, f.prov1), once = fx_bid_id(f.alice, 11, 1, 1, f.prov1);
-    m = fx_bid(&f, every, "0.5");
-    fx_ok(&f, &m);
-    m = fx_bid(&f, once, "0.5");
-    fx_ok(&f, &m);
-    m = fx_lease_msg(AK_MSG_CREATE_LEASE, every);
-    fx_ok(&f, &m);
-    m = fx_lease_msg(AK_MSG_CREATE_LEASE, once);
-    fx_ok(&f, &m);
+    ak_bid_id every = fx_open_lease(&f, f.alice, 10, 5000000, "0.5", f.prov1);
+    ak_bid_id once = fx_open_lease(&f, f.alice, 11, 5000000, "0.5", f.prov1);
+    ak_msg m;
     for (ak_height h = 11; h <= 1011; h++) {
         fx_at(&f, h);
         m = fx_lease_msg(AK_MSG_WITHDRAW_LEASE, every);
@@ -265,19 +229,9 @@ START_TEST(e5_fraction_loss_by_cadence)
     fx f;
     fx_init(&f);
     fx_at(&f, 10);
-    ak_msg m = fx_deploy(&f, f.alice, 10, 5000000, "1.5");
-    fx_ok(&f, &m);
-    m = fx_deploy(&f, f.alice, 11, 5000000, "1.5");
-    fx_ok(&f, &m);
-    ak_bid_id two = fx_bid_id(f.alice, 10, 1, 1, f.prov1), three = fx_bid_id(f.alice, 11, 1, 1, f.prov1);
-    m = fx_bid(&f, two, "1.5");
-    fx_ok(&f, &m);
-    m = fx_bid(&f, three, "1.5");
-    fx_ok(&f, &m);
-    m = fx_lease_msg(AK_MSG_CREATE_LEASE, two);
-    fx_ok(&f, &m);
-    m = fx_lease_msg(AK_MSG_CREATE_LEASE, three);
-    fx_ok(&f, &m);
+    ak_bid_id two = fx_open_lease(&f, f.alice, 10, 5000000, "1.5", f.prov1);
+    ak_bid_id three = fx_open_lease(&f, f.alice, 11, 5000000, "1.5", f.prov1);
+    ak_msg m;
     for (ak_height h = 11; h <= 22; h++) {
         fx_at(&f, h);
         if ((h - 10) % 2 == 0) {
@@ -301,28 +255,11 @@ START_TEST(e6_take_rounding)
     fx f;
     fx_init(&f);
     fx_at(&f, 10);
-    ak_msg m = fx_deploy(&f, f.alice, 10, 5000000, "49");
-    fx_ok(&f, &m);
-    m = fx_deploy(&f, f.alice, 11, 5000000, "49");
-    fx_ok(&f, &m);
-    m = fx_deploy(&f, f.alice, 12, 5000000, "50");
-    fx_ok(&f, &m);
-    ak_bid_id small = fx_bid_id(f.alice, 10, 1, 1, f.prov1), big = fx_bid_id(f.alice, 11, 1, 1, f.prov2),
-              fifty = fx_bid_id(f.alice, 12, 1, 1, f.prov1);
-    m = fx_bid(&f, small, "49");
-    fx_ok(&f, &m);
-    m = fx_bid(&f, big, "49");
-    fx_ok(&f, &m);
-    m = fx_bid(&f, fifty, "50");
-    fx_ok(&f, &m);
-    m = fx_lease_msg(AK_MSG_CREATE_LEASE, small);
-    fx_ok(&f, &m);
-    m = fx_lease_msg(AK_MSG_CREATE_LEASE, big);
-    fx_ok(&f, &m);
-    m = fx_lease_msg(AK_MSG_CREATE_LEASE, fifty);
-    fx_ok(&f, &m);
+    ak_bid_id small = fx_open_lease(&f, f.alice, 10, 5000000, "49", f.prov1);
+    ak_bid_id big = fx_open_lease(&f, f.alice, 11, 5000000, "49", f.prov2);
+    ak_bid_id fifty = fx_open_lease(&f, f.alice, 12, 5000000, "50", f.prov1);
     fx_at(&f, 11);
-    m = fx_lease_msg(AK_MSG_WITHDRAW_LEASE, fifty);
+    ak_msg m = fx_lease_msg(AK_MSG_WITHDRAW_LEASE, fifty);
     fx_ok(&f, &m);
     ck_assert_int_eq(fx_pool(&f), 1); /* raw 50 -> fee 1 */
     for (ak_height h = 11; h <= 110; h++) {
@@ -346,15 +283,9 @@ START_TEST(e16_deposit_runs_out_on_time)
     fx f;
     fx_init(&f);
     fx_at(&f, 10);
-    ak_msg m = fx_deploy(&f, f.alice, 10, 5000000, "100");
-    fx_ok(&f, &m);
-    ak_bid_id id = fx_bid_id(f.alice, 10, 1, 1, f.prov1);
-    m = fx_bid(&f, id, "100");
-    fx_ok(&f, &m);
-    m = fx_lease_msg(AK_MSG_CREATE_LEASE, id);
-    fx_ok(&f, &m);
+    ak_bid_id id = fx_open_lease(&f, f.alice, 10, 5000000, "100", f.prov1);
     fx_at(&f, 50010);
-    m = fx_lease_msg(AK_MSG_WITHDRAW_LEASE, id);
+    ak_msg m = fx_lease_msg(AK_MSG_WITHDRAW_LEASE, id);
     fx_ok(&f, &m);
     ck_assert_uint_eq(fx_account(&f, f.alice, 10)->state, AK_ESCROW_OPEN);
     ck_assert(ak_dec_is_zero(fx_account(&f, f.alice, 10)->funds));

@@ -216,10 +216,7 @@ START_TEST(restarted_group_of_overdrawn_deployment)
     ak_msg m = fx_deploy(&f, f.alice, 10, 500000, "100");
     fx_ok(&f, &m);
     ak_bid_id id = fx_bid_id(f.alice, 10, 1, 1, f.prov1);
-    m = fx_bid(&f, id, "100");
-    fx_ok(&f, &m);
-    m = fx_lease_msg(AK_MSG_CREATE_LEASE, id);
-    fx_ok(&f, &m);
+    fx_bid_and_lease(&f, id, "100");
     fx_at(&f, 10 + 5001); /* owes 500,100 of 500,000 */
     m = fx_lease_msg(AK_MSG_WITHDRAW_LEASE, id);
     fx_ok(&f, &m);
@@ -476,14 +473,7 @@ START_TEST(second_lease_credits_first_payment)
     fx f;
     fx_init(&f);
     fx_at(&f, 10);
-    ak_msg m = fx_deploy(&f, f.alice, 10, 5000000, "100");
-    ak_group_spec g[2] = {f.group, f.group};
-    ak_resource_unit u[2] = {f.unit, f.unit};
-    g[0].units = &u[0];
-    g[1].units = &u[1];
-    g[1].name = fx_s(&f, "db");
-    m.create_deployment.groups = g;
-    m.create_deployment.ngroups = 2;
+    ak_msg m = fx_deploy2(&f, f.alice, 10, 5000000, "100");
     fx_ok(&f, &m);
     ak_bid_id l1 = fx_bid_id(f.alice, 10, 1, 1, f.prov1), l2 = fx_bid_id(f.alice, 10, 2, 1, f.prov2);
     m = fx_bid(&f, l1, "100");
