@@ -48,7 +48,6 @@
     X(AK_EINVALID_AUTHZ_SCOPE, "ErrInvalidAuthzScope", "invalid authz scope")               \
     /* sdk root errors used by id validation, and a recovered panic */                       \
     X(AK_EINVALID_SEQUENCE, "ErrInvalidSequence", "invalid sequence")                       \
-    X(AK_ECONFLICT, "ErrConflict", "conflict")                                               \
     X(AK_EPANIC, "ErrPanic", "panic")                                                        \
     /* deposits (codespace akash) */                                                         \
     X(AK_EINVALID_DEPOSIT_SOURCE, "ErrInvalidDepositSource", "invalid deposit source")       \

@@ -299,6 +299,43 @@ START_TEST(unknown_rules_and_message_types)
 }
 END_TEST
 
+/* When the journal cannot record a write the app stops: it refuses every further call rather
+ * than run on a state it cannot vouch for. */
+START_TEST(a_faulted_journal_breaks_the_app)
+{
+    fx f;
+    world(&f);
+    f.app->store.fault = AK_ENOMEM; /* as if an allocation inside the journal had failed */
+    ak_msg m = fx_lease_msg(AK_MSG_CREATE_LEASE, fx_bid_id(f.alice, 10, 1, 1, f.prov1));
+    ck_assert_int_eq(ak_app_deliver(f.app, &m, &f.res), AK_EBROKEN);
+    ck_assert_int_eq(ak_app_deliver(f.app, &m, &f.res), AK_EBROKEN);
+    ck_assert_int_eq(ak_app_end_block(f.app), AK_EBROKEN);
+    ck_assert_int_eq(ak_app_begin_block(f.app, 11), AK_EBROKEN);
+    char err[128];
+    ck_assert_int_eq(ak_app_check(f.app, err, sizeof err), AK_EINVARIANT);
+    fx_fini(&f);
+}
+END_TEST
+
+/* PaymentCreate refuses a zero rate (MsgCreateBid's ValidateBasic keeps zero prices out, so
+ * only the keeper's own contract is exercised here). */
+START_TEST(payment_create_refuses_zero_rate)
+{
+    fx f;
+    world(&f);
+    const ak_deployment *d = ak_app_find_deployment(f.app, (ak_deployment_id){f.alice, 10});
+    ak_bid_id id = fx_bid_id(f.alice, 10, 1, 1, f.prov1);
+    uint32_t ph;
+    ck_assert_int_eq(ak_escrow_payment_create(f.app, d->account, &id, f.prov1,
+                                              (ak_deccoin){f.uakt, ak_dec_zero()}, &ph),
+                     AK_EPAYMENT_RATE_ZERO);
+    ck_assert_int_eq(ak_escrow_payment_create(f.app, d->account, &id, f.prov1,
+                                              (ak_deccoin){f.uusdc, ak_dec_from_int(1)}, &ph),
+                     AK_EINVALID_DENOMINATION);
+    fx_fini(&f);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("app");
@@ -311,6 +348,8 @@ int main(void)
     tcase_add_test(tc, digest_follows_the_state);
     tcase_add_test(tc, check_reports_broken_state);
     tcase_add_test(tc, unknown_rules_and_message_types);
+    tcase_add_test(tc, a_faulted_journal_breaks_the_app);
+    tcase_add_test(tc, payment_create_refuses_zero_rate);
     suite_add_tcase(s, tc);
     return fx_run(s);
 }
