@@ -6,6 +6,7 @@
  * nothing about timing; it does verify the app's invariants once per repetition (outside the
  * timed part) so that a fast wrong answer cannot pass unnoticed.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,14 +185,18 @@ static int cmp_double(const void *a, const void *b)
 int main(void)
 {
     double rate[REPS];
-    size_t nmsgs = 0;
+    size_t nmsgs = 0, grown = 0;
     for (int r = 0; r < REPS; r++) {
         world *w = calloc(1, sizeof *w);
         if (!w)
             die("alloc", AK_ENOMEM);
         setup(w);
         build(w);
+        size_t before = mallinfo2().uordblks;
         double secs = run(w);
+        size_t after = mallinfo2().uordblks;
+        if (after > before && after - before > grown)
+            grown = after - before;
         char err[256];
         if (ak_app_check(w->app, err, sizeof err)) {
             fprintf(stderr, "bench_market: invariant broken: %s\n", err);
@@ -216,6 +221,9 @@ int main(void)
         printf(" %.0f", rate[r]);
     printf("\nbench_market: median %.0f messages/s (target >= 1000000 on one core)\n",
            sorted[REPS / 2]);
-    printf("bench_market: peak resident memory %.1f MiB\n", (double)ru.ru_maxrss / 1024.0);
+    printf("bench_market: app state grown by the workload %.1f MiB (heap); peak resident memory "
+           "%.1f MiB, including the %.1f MiB of prepared messages\n",
+           (double)grown / 1048576.0, (double)ru.ru_maxrss / 1024.0,
+           (double)nmsgs * sizeof(ak_msg) / 1048576.0);
     return 0;
 }
