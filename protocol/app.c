@@ -662,6 +662,10 @@ static void order_link_bid(ak_app *app, ak_order *o, uint32_t bh)
 static int h_send(ak_app *app, const ak_msg *m, ak_tx_result *res)
 {
     ak_coin c = m->send.amount;
+    if (m->send.from == AK_ADDR_NONE || m->send.to == AK_ADDR_NONE) {
+        fail(res, "invalid %s address: invalid address", m->send.from ? "to" : "from");
+        return AK_EINVALID_ADDRESS;
+    }
     char amt[96];
     format_coin(app, amt, sizeof amt, c);
     if (c.denom == 0 || c.amount <= 0) {
@@ -687,6 +691,10 @@ static int h_send(ak_app *app, const ak_msg *m, ak_tx_result *res)
 static int vb_provider(ak_app *app, const ak_msg *m, ak_tx_result *res)
 {
     const char *why;
+    if (m->provider.owner == AK_ADDR_NONE) {
+        fail(res, "Invalid Provider Address: invalid address");
+        return AK_EINVALID_ADDRESS;
+    }
     int rc = ak_provider_validate(&app->strs, S(app, m->provider.host_uri), m->provider.attrs,
                                   S(app, m->provider.website), &why);
     if (rc && why)
@@ -709,6 +717,20 @@ static int h_provider(ak_app *app, const ak_msg *m, ak_tx_result *res)
     return rc;
 }
 
+/* MsgSignProviderAttributes and MsgDeleteProviderAttributes check only their addresses. */
+static int vb_audit(ak_app *app, const ak_msg *m, ak_tx_result *res)
+{
+    (void)app;
+    ak_addr owner = m->type == AK_MSG_SIGN_PROVIDER_ATTRIBUTES ? m->sign_attrs.owner : m->delete_attrs.owner;
+    ak_addr auditor = m->type == AK_MSG_SIGN_PROVIDER_ATTRIBUTES ? m->sign_attrs.auditor
+                                                                 : m->delete_attrs.auditor;
+    if (owner == AK_ADDR_NONE || auditor == AK_ADDR_NONE) {
+        fail(res, "Invalid %s Address: invalid address", owner ? "Auditor" : "Owner");
+        return AK_EINVALID_ADDRESS;
+    }
+    return 0;
+}
+
 static int h_sign_attrs(ak_app *app, const ak_msg *m, ak_tx_result *res)
 {
     (void)res;
@@ -728,6 +750,10 @@ static int h_delete_attrs(ak_app *app, const ak_msg *m, ak_tx_result *res)
 static int h_grant(ak_app *app, const ak_msg *m, ak_tx_result *res)
 {
     const char *why;
+    if (m->grant.granter == AK_ADDR_NONE || m->grant.grantee == AK_ADDR_NONE) {
+        fail(res, "invalid %s address: invalid address", m->grant.granter ? "grantee" : "granter");
+        return AK_EINVALID_ADDRESS;
+    }
     int rc = ak_grants_grant(&app->grants, m->grant.granter, m->grant.grantee, m->grant.spend_limit,
                              m->grant.scopes, m->grant.nscopes, &why);
     if (rc && why)
@@ -1263,8 +1289,8 @@ static const struct {
     [AK_MSG_SEND] = {NULL, h_send},
     [AK_MSG_CREATE_PROVIDER] = {vb_provider, h_provider},
     [AK_MSG_UPDATE_PROVIDER] = {vb_provider, h_provider},
-    [AK_MSG_SIGN_PROVIDER_ATTRIBUTES] = {NULL, h_sign_attrs},
-    [AK_MSG_DELETE_PROVIDER_ATTRIBUTES] = {NULL, h_delete_attrs},
+    [AK_MSG_SIGN_PROVIDER_ATTRIBUTES] = {vb_audit, h_sign_attrs},
+    [AK_MSG_DELETE_PROVIDER_ATTRIBUTES] = {vb_audit, h_delete_attrs},
     [AK_MSG_GRANT_DEPOSIT_AUTHORIZATION] = {NULL, h_grant},
     [AK_MSG_CREATE_DEPLOYMENT] = {vb_create_deployment, h_create_deployment},
     [AK_MSG_UPDATE_DEPLOYMENT] = {vb_update_deployment, h_update_deployment},

@@ -336,6 +336,43 @@ START_TEST(payment_create_refuses_zero_rate)
 }
 END_TEST
 
+/* A message naming no account where the chain needs an address fails with ErrInvalidAddress
+ * (replay scripts cannot do this: names are checked when read; models could). */
+START_TEST(missing_addresses_are_refused)
+{
+    fx f;
+    world(&f);
+    for (int t = 0; t < AK_MSG_COUNT; t++) {
+        ak_attr attr;
+        ak_str key;
+        ak_msg m = valid_msg(&f, (ak_msg_type)t, &attr, &key);
+        switch (m.type) {
+        case AK_MSG_SEND: m.send.to = AK_ADDR_NONE; break;
+        case AK_MSG_CREATE_PROVIDER:
+        case AK_MSG_UPDATE_PROVIDER: m.provider.owner = AK_ADDR_NONE; break;
+        case AK_MSG_SIGN_PROVIDER_ATTRIBUTES: m.sign_attrs.owner = AK_ADDR_NONE; break;
+        case AK_MSG_DELETE_PROVIDER_ATTRIBUTES: m.delete_attrs.auditor = AK_ADDR_NONE; break;
+        case AK_MSG_GRANT_DEPOSIT_AUTHORIZATION: m.grant.grantee = AK_ADDR_NONE; break;
+        case AK_MSG_CREATE_DEPLOYMENT: m.create_deployment.id.owner = AK_ADDR_NONE; break;
+        case AK_MSG_UPDATE_DEPLOYMENT: m.update_deployment.id.owner = AK_ADDR_NONE; break;
+        case AK_MSG_CLOSE_DEPLOYMENT: m.close_deployment.id.owner = AK_ADDR_NONE; break;
+        case AK_MSG_CLOSE_GROUP:
+        case AK_MSG_PAUSE_GROUP:
+        case AK_MSG_START_GROUP: m.group.id.owner = AK_ADDR_NONE; break;
+        case AK_MSG_ACCOUNT_DEPOSIT: m.account_deposit.signer = AK_ADDR_NONE; break;
+        case AK_MSG_CREATE_BID: m.create_bid.id.provider = AK_ADDR_NONE; break;
+        case AK_MSG_CLOSE_BID: m.close_bid.id.owner = AK_ADDR_NONE; break;
+        case AK_MSG_CREATE_LEASE:
+        case AK_MSG_WITHDRAW_LEASE:
+        case AK_MSG_CLOSE_LEASE: m.lease.id.provider = AK_ADDR_NONE; break;
+        case AK_MSG_COUNT: break;
+        }
+        fx_fails(&f, &m, AK_EINVALID_ADDRESS);
+    }
+    fx_fini(&f);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("app");
@@ -350,6 +387,7 @@ int main(void)
     tcase_add_test(tc, unknown_rules_and_message_types);
     tcase_add_test(tc, a_faulted_journal_breaks_the_app);
     tcase_add_test(tc, payment_create_refuses_zero_rate);
+    tcase_add_test(tc, missing_addresses_are_refused);
     suite_add_tcase(s, tc);
     return fx_run(s);
 }
