@@ -739,11 +739,14 @@ static int h_sign_attrs(ak_app *app, const ak_msg *m, ak_tx_result *res)
 
 static int h_delete_attrs(ak_app *app, const ak_msg *m, ak_tx_result *res)
 {
+    ak_str missing = 0;
     int rc = ak_audit_delete(&app->audit, m->delete_attrs.owner, m->delete_attrs.auditor,
-                             m->delete_attrs.keys, m->delete_attrs.nkeys);
+                             m->delete_attrs.keys, m->delete_attrs.nkeys, &missing);
     if (rc == AK_EATTRIBUTE_NOT_FOUND)
-        fail(res, "attribute not found for auditor %s and provider %s: attribute not found",
-             S(app, m->delete_attrs.auditor), S(app, m->delete_attrs.owner));
+        fail(res,
+             "trying to delete non-existing attribute \"%s\" for auditor/provider \"%s/%s\": "
+             "attribute not found",
+             S(app, missing), S(app, m->delete_attrs.auditor), S(app, m->delete_attrs.owner));
     return rc;
 }
 

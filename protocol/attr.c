@@ -7,114 +7,211 @@
 
 #include "errors.h"
 
-/* One character class "[...]" starting after '['. Sets *matched, returns the pattern position
- * after ']', or NULL when the class is malformed (Go's ErrBadPattern). */
-static const char *match_class(const char *p, char c, bool *matched)
+/* Go's path/filepath.Match, step for step: the pattern is cut into chunks, each a run of
+ * literals, '?' and classes preceded by optional stars; a chunk after a star is matched at the
+ * leftmost position that works and never revisited (Go does not backtrack). '*' and '?' never
+ * match '/'; a class can. A malformed pattern matches nothing (Go returns ErrBadPattern). */
+
+/* One UTF-8 rune of s (at least one byte); an invalid byte decodes as U+FFFD of length 1. */
+static uint32_t rune_at(const char *s, size_t *len)
 {
-    bool negate = false, any = false;
-    if (*p == '^') {
-        negate = true;
-        p++;
+    const unsigned char *u = (const unsigned char *)s;
+    uint32_t r;
+    size_t n;
+    if (u[0] < 0x80) {
+        *len = 1;
+        return u[0];
     }
-    bool first = true;
-    for (;;) {
-        if (*p == '\0')
-            return NULL;
-        if (*p == ']' && !first)
-            break;
-        first = false;
-        char lo = *p, hi;
-        if (lo == '\\') {
-            p++;
-            if (*p == '\0')
-                return NULL;
-            lo = *p;
-        } else if (lo == ']' || lo == '-') {
-            return NULL; /* Go's getEsc: a bare ']' or '-' is ErrBadPattern */
-        }
-        p++;
-        hi = lo;
-        if (*p == '-') {
-            p++;
-            if (*p == '\0' || *p == ']')
-                return NULL;
-            hi = *p;
-            if (hi == '\\') {
-                p++;
-                if (*p == '\0')
-                    return NULL;
-                hi = *p;
-            }
-            p++;
-        }
-        if ((unsigned char)lo <= (unsigned char)c && (unsigned char)c <= (unsigned char)hi)
-            any = true;
+    if ((u[0] & 0xe0) == 0xc0) {
+        r = u[0] & 0x1f;
+        n = 2;
+    } else if ((u[0] & 0xf0) == 0xe0) {
+        r = u[0] & 0x0f;
+        n = 3;
+    } else if ((u[0] & 0xf8) == 0xf0) {
+        r = u[0] & 0x07;
+        n = 4;
+    } else {
+        *len = 1;
+        return 0xfffd;
     }
-    *matched = any != negate;
-    return p + 1;
+    for (size_t i = 1; i < n; i++) {
+        if ((u[i] & 0xc0) != 0x80) {
+            *len = 1;
+            return 0xfffd;
+        }
+        r = (r << 6) | (u[i] & 0x3f);
+    }
+    *len = n;
+    return r;
 }
 
-/* Does pattern p match all of name s? Recursion on '*' only; patterns are short keys. */
-static bool glob(const char *p, const char *s, bool *bad)
+/* scanChunk: skip leading stars (*star), return the chunk length up to the next star that is
+ * not inside a class. */
+static size_t scan_chunk(const char **pattern, bool *star)
 {
-    while (*p) {
-        switch (*p) {
-        case '*': {
-            while (*p == '*')
-                p++;
-            if (*p == '\0')
-                return strchr(s, '/') == NULL;
-            for (const char *t = s;; t++) {
-                if (glob(p, t, bad))
-                    return true;
-                if (*bad || *t == '\0' || *t == '/')
-                    return false;
-            }
-        }
-        case '?':
-            if (*s == '\0' || *s == '/')
-                return false;
-            p++;
-            s++;
+    const char *p = *pattern;
+    *star = false;
+    while (*p == '*') {
+        p++;
+        *star = true;
+    }
+    *pattern = p;
+    bool inrange = false;
+    size_t i = 0;
+    for (; p[i]; i++) {
+        if (p[i] == '\\') {
+            if (p[i + 1])
+                i++;
+        } else if (p[i] == '[') {
+            inrange = true;
+        } else if (p[i] == ']') {
+            inrange = false;
+        } else if (p[i] == '*' && !inrange) {
             break;
-        case '[': {
-            if (*s == '\0' || *s == '/')
-                return false;
-            bool m;
-            const char *np = match_class(p + 1, *s, &m);
-            if (!np) {
-                *bad = true;
-                return false;
-            }
-            if (!m)
-                return false;
-            p = np;
-            s++;
-            break;
-        }
-        case '\\':
-            p++;
-            if (*p == '\0') {
-                *bad = true;
-                return false;
-            }
-            /* the escaped character is literal */
-            __attribute__((fallthrough));
-        default:
-            if (*p != *s)
-                return false;
-            p++;
-            s++;
         }
     }
-    return *s == '\0';
+    return i;
+}
+
+/* getEsc: one possibly escaped rune of a class; false for ErrBadPattern. */
+static bool get_esc(const char **chunk, const char *end, uint32_t *r)
+{
+    const char *c = *chunk;
+    if (c >= end || *c == '-' || *c == ']')
+        return false;
+    if (*c == '\\') {
+        c++;
+        if (c >= end)
+            return false;
+    }
+    size_t n;
+    *r = rune_at(c, &n);
+    if (*r == 0xfffd && n == 1)
+        return false;
+    c += n;
+    if (c >= end)
+        return false;
+    *chunk = c;
+    return true;
+}
+
+/* matchChunk: does the chunk [c, end) match a prefix of s? *rest gets what follows. The whole
+ * chunk is parsed even after a mismatch, so a malformed chunk reports *bad. */
+static bool match_chunk(const char *c, const char *end, const char *s, const char **rest, bool *bad)
+{
+    bool failed = false;
+    while (c < end) {
+        if (!failed && *s == '\0')
+            failed = true;
+        if (*c == '[') {
+            uint32_t r = 0;
+            if (!failed) {
+                size_t n;
+                r = rune_at(s, &n);
+                s += n;
+            }
+            c++;
+            bool negated = false;
+            if (c < end && *c == '^') {
+                negated = true;
+                c++;
+            }
+            bool match = false;
+            int nrange = 0;
+            for (;;) {
+                if (c < end && *c == ']' && nrange > 0) {
+                    c++;
+                    break;
+                }
+                uint32_t lo, hi;
+                if (!get_esc(&c, end, &lo)) {
+                    *bad = true;
+                    return false;
+                }
+                hi = lo;
+                if (*c == '-') {
+                    c++;
+                    if (!get_esc(&c, end, &hi)) {
+                        *bad = true;
+                        return false;
+                    }
+                }
+                if (lo <= r && r <= hi)
+                    match = true;
+                nrange++;
+            }
+            if (match == negated)
+                failed = true;
+        } else if (*c == '?') {
+            if (!failed) {
+                if (*s == '/')
+                    failed = true;
+                size_t n;
+                rune_at(s, &n);
+                s += n;
+            }
+            c++;
+        } else {
+            if (*c == '\\') {
+                c++;
+                if (c >= end) {
+                    *bad = true;
+                    return false;
+                }
+            }
+            if (!failed) {
+                if (*c != *s)
+                    failed = true;
+                s++;
+            }
+            c++;
+        }
+    }
+    if (failed)
+        return false;
+    *rest = s;
+    return true;
 }
 
 bool ak_glob_match(const char *pattern, const char *name)
 {
     bool bad = false;
-    bool m = glob(pattern, name, &bad);
-    return m && !bad;
+    while (*pattern) {
+        bool star;
+        size_t len = scan_chunk(&pattern, &star);
+        const char *chunk = pattern, *end = pattern + len;
+        pattern = end;
+        if (star && len == 0)
+            return strchr(name, '/') == NULL; /* a trailing star takes the rest but no '/' */
+        const char *t;
+        if (match_chunk(chunk, end, name, &t, &bad) && (*t == '\0' || *pattern)) {
+            name = t;
+            continue;
+        }
+        if (bad)
+            return false;
+        bool found = false;
+        if (star) {
+            /* skip 1, 2, ... bytes of name, never past a '/' */
+            for (size_t i = 0; name[i] && name[i] != '/' && !found; i++) {
+                if (match_chunk(chunk, end, name + i + 1, &t, &bad)) {
+                    if (*pattern == '\0' && *t != '\0')
+                        continue; /* the last chunk must end the name */
+                    name = t;
+                    found = true;
+                } else if (bad) {
+                    return false;
+                }
+            }
+        }
+        if (found)
+            continue;
+        /* a mismatch still requires the rest of the pattern to be well formed; the answer is
+         * "no match" either way */
+        return false;
+    }
+    return *name == '\0';
 }
 
 static bool word_char(char c)
@@ -169,6 +266,17 @@ int ak_attrs_validate(const ak_strtab *strs, ak_attrs attrs)
 int ak_attrs_validate_wildcard(const ak_strtab *strs, ak_attrs attrs)
 {
     return validate_with(strs, attrs, ak_attr_key_valid_wildcard);
+}
+
+bool ak_denom_valid(const char *d)
+{
+    size_t n = strlen(d);
+    if (n < 3 || n > 128 || !((d[0] >= 'a' && d[0] <= 'z') || (d[0] >= 'A' && d[0] <= 'Z')))
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (!word_char(d[i]) && !strchr("/:.-", d[i]))
+            return false;
+    return true;
 }
 
 bool ak_attrs_subset(const ak_strtab *strs, ak_attrs reqs, ak_attrs have)

@@ -48,6 +48,9 @@ int ak_attrs_validate_wildcard(const ak_strtab *strs, ak_attrs attrs);
  * AK_EATTRIBUTES_DUPLICATE_KEYS. 0 when valid. */
 int ak_attrs_validate(const ak_strtab *strs, ak_attrs attrs);
 
+/* The SDK's denom rule: ^[a-zA-Z][a-zA-Z0-9/:._-]{2,127}$. */
+bool ak_denom_valid(const char *denom);
+
 /* Every requirement has an attribute whose key it globs and whose value equals. */
 bool ak_attrs_subset(const ak_strtab *strs, ak_attrs reqs, ak_attrs have);
 

@@ -146,7 +146,7 @@ int ak_audit_sign(ak_audit *a, ak_addr owner, ak_addr auditor, ak_attrs attrs)
 }
 
 int ak_audit_delete(ak_audit *a, ak_addr owner, ak_addr auditor, const ak_str *keys,
-                    uint32_t nkeys)
+                    uint32_t nkeys, ak_str *missing)
 {
     ak_audit_record *r = find(a, owner, auditor);
     if (!r || !r->present)
@@ -156,26 +156,31 @@ int ak_audit_delete(ak_audit *a, ak_addr owner, ak_addr auditor, const ak_str *k
         r->present = false;
         return set_attrs(a, r, NULL, 0);
     }
-    ak_attr *left = r->attrs.n ? malloc(sizeof *left * r->attrs.n) : NULL;
-    if (r->attrs.n && !left)
+    /* upstream rebuilds the record as a key -> value map: duplicates a first signing kept
+     * collapse to the last value */
+    ak_attr *left = malloc(sizeof *left * r->attrs.n);
+    if (!left)
         return AK_ENOMEM;
-    uint32_t n = r->attrs.n;
-    if (n)
-        memcpy(left, r->attrs.v, sizeof *left * n);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < r->attrs.n; i++) {
+        uint32_t j = 0;
+        while (j < n && left[j].key != r->attrs.v[i].key)
+            j++;
+        left[j] = r->attrs.v[i];
+        if (j == n)
+            n++;
+    }
     for (uint32_t k = 0; k < nkeys; k++) {
         uint32_t j = 0;
         while (j < n && left[j].key != keys[k])
             j++;
-        if (j == n) {
+        if (j == n) { /* absent, or listed twice */
             free(left);
+            *missing = keys[k];
             return AK_EATTRIBUTE_NOT_FOUND;
         }
-        /* remove every entry with that key (a first signing may have kept duplicates) */
-        uint32_t w = 0;
-        for (uint32_t i = 0; i < n; i++)
-            if (left[i].key != keys[k])
-                left[w++] = left[i];
-        n = w;
+        memmove(&left[j], &left[j + 1], sizeof *left * (n - j - 1));
+        n--;
     }
     int rc;
     if (n == 0) {

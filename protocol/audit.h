@@ -44,9 +44,10 @@ void ak_audit_fini(ak_audit *a);
 
 /* MsgSignProviderAttributes. 0 or AK_ENOMEM. */
 int ak_audit_sign(ak_audit *a, ak_addr owner, ak_addr auditor, ak_attrs attrs);
-/* MsgDeleteProviderAttributes. 0, AK_EPROVIDER_NOT_FOUND, AK_EATTRIBUTE_NOT_FOUND, AK_ENOMEM. */
+/* MsgDeleteProviderAttributes. 0, AK_EPROVIDER_NOT_FOUND, AK_EATTRIBUTE_NOT_FOUND (the key
+ * that is not there goes to *missing), AK_ENOMEM. */
 int ak_audit_delete(ak_audit *a, ak_addr owner, ak_addr auditor, const ak_str *keys,
-                    uint32_t nkeys);
+                    uint32_t nkeys, ak_str *missing);
 
 /* The record of (owner, auditor) if present, else NULL. */
 const ak_audit_record *ak_audit_get(const ak_audit *a, ak_addr owner, ak_addr auditor);

@@ -45,6 +45,11 @@ int ak_params_validate(const ak_params *p, const ak_strtab *strs, char *msg, siz
     ak_denom uakt;
     bool have_uakt_name = ak_strtab_find(strs, "uakt", 4, &uakt);
 
+    if (p->deployment.n_min_deposits > AK_PARAMS_MAX_DENOMS ||
+        p->market.n_bid_min_deposits > AK_PARAMS_MAX_DENOMS ||
+        p->take.n_denom_take_rates > AK_PARAMS_MAX_DENOMS)
+        FAIL("params: more than %d denoms in one list", AK_PARAMS_MAX_DENOMS);
+
     /* deployment: validateMinDeposits */
     const ak_deployment_params *d = &p->deployment;
     bool seen_uakt = false;

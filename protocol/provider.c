@@ -96,7 +96,13 @@ static bool host_ok(const char *h, size_t n)
     for (size_t i = 0; i < n; i++)
         if (!host_char_ok((unsigned char)h[i]))
             return false;
-    return escapes_ok(h, n);
+    if (!escapes_ok(h, n))
+        return false;
+    /* in a host, %-escapes may only encode non-ASCII bytes, or be "%25" (RFC 3986 and 6874) */
+    for (size_t i = 0; i + 2 < n; i++)
+        if (h[i] == '%' && h[i + 1] < '8' && h[i + 1] >= '0' && !(h[i + 1] == '2' && h[i + 2] == '5'))
+            return false;
+    return true;
 }
 
 /* Userinfo characters Go accepts (validUserinfo). */

@@ -32,14 +32,15 @@ static int validate_units(const ak_strtab *strs, const ak_group_spec *g, char *w
         int rc;
         if (u->id == 0)
             FAIL(AK_EGROUP_SPEC_INVALID, "error: invalid resources ID (> 0 fails)");
+        /* the node's messages print the maximum twice (sic) */
         if (u->cpu_millis < AK_SPEC_CPU_MIN || u->cpu_millis > AK_SPEC_CPU_MAX)
             FAIL(AK_EGROUP_SPEC_INVALID, "error: invalid unit CPU (%llu > %llu > %llu fails)",
-                 AK_SPEC_CPU_MAX, (unsigned long long)u->cpu_millis, AK_SPEC_CPU_MIN);
+                 AK_SPEC_CPU_MAX, (unsigned long long)u->cpu_millis, AK_SPEC_CPU_MAX);
         if ((rc = check_attrs(strs, u->cpu_attrs, "CPU", why, cap)))
             return rc;
         if (u->gpu_units > AK_SPEC_GPU_MAX)
-            FAIL(AK_EGROUP_SPEC_INVALID, "error: invalid unit GPU (%llu > %llu > 0 fails)",
-                 AK_SPEC_GPU_MAX, (unsigned long long)u->gpu_units);
+            FAIL(AK_EGROUP_SPEC_INVALID, "error: invalid unit GPU (%llu > %llu > %llu fails)",
+                 AK_SPEC_GPU_MAX, (unsigned long long)u->gpu_units, AK_SPEC_GPU_MAX);
         if (u->gpu_units == 0 && u->gpu_attrs.n > 0)
             FAIL(AK_EGROUP_SPEC_INVALID,
                  "error: invalid GPU state. attributes cannot be present if units == 0");
@@ -47,8 +48,8 @@ static int validate_units(const ak_strtab *strs, const ak_group_spec *g, char *w
             return rc;
         if (u->memory_bytes < AK_SPEC_MEM_MIN || u->memory_bytes > AK_SPEC_MEM_MAX)
             FAIL(AK_EGROUP_SPEC_INVALID, "error: invalid unit memory (%llu > %llu > %llu fails)",
-                 AK_SPEC_MEM_MAX, (unsigned long long)u->memory_bytes, AK_SPEC_MEM_MIN);
-        if ((rc = check_attrs(strs, u->memory_attrs, "memory", why, cap)))
+                 AK_SPEC_MEM_MAX, (unsigned long long)u->memory_bytes, AK_SPEC_MEM_MAX);
+        if ((rc = check_attrs(strs, u->memory_attrs, "Memory", why, cap)))
             return rc;
         if (u->nstorage == 0)
             FAIL(AK_EGROUP_SPEC_INVALID, "error: invalid unit storage, cannot be nil");
@@ -58,7 +59,7 @@ static int validate_units(const ak_strtab *strs, const ak_group_spec *g, char *w
                 FAIL(AK_EGROUP_SPEC_INVALID,
                      "error: invalid unit storage (%llu > %llu > %llu fails)",
                      AK_SPEC_STORAGE_MAX, (unsigned long long)b, AK_SPEC_STORAGE_MIN);
-            if ((rc = check_attrs(strs, u->storage[s].attrs, "storage", why, cap)))
+            if ((rc = check_attrs(strs, u->storage[s].attrs, "Storage", why, cap)))
                 return rc;
         }
         for (uint32_t j = 0; j < i; j++)
@@ -89,13 +90,13 @@ static int validate_pricing(const ak_strtab *strs, const ak_group_spec *g, char 
     const char *name = ak_strtab_get(strs, g->name);
     for (uint32_t i = 0; i < g->nunits; i++) {
         const ak_deccoin *p = &g->units[i].price;
-        if (p->denom == 0 || ak_dec_is_negative(p->amount))
+        if (!ak_denom_valid(ak_strtab_get(strs, p->denom)) || ak_dec_is_negative(p->amount))
             FAIL(AK_EGROUP_SPEC_INVALID, "group %s: error: invalid price object", name);
         if (ak_dec_cmp(p->amount, ak_dec_from_int(AK_SPEC_PRICE_MAX)) > 0) {
             char amt[AK_DEC_STRLEN];
             ak_dec_format(p->amount, amt, sizeof amt);
-            FAIL(AK_EGROUP_SPEC_INVALID, "group %s: error: invalid unit price (%d > %s fails)", name,
-                 AK_SPEC_PRICE_MAX, amt);
+            FAIL(AK_EGROUP_SPEC_INVALID, "group %s: error: invalid unit price (%d > %s%s fails)",
+                 name, AK_SPEC_PRICE_MAX, amt, ak_strtab_get(strs, p->denom));
         }
         if (p->denom != g->units[0].price.denom)
             FAIL(AK_EGROUP_SPEC_INVALID, "multi-denonimation group: (%s == %s fails)",

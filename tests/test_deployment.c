@@ -38,7 +38,7 @@ START_TEST(create_deployment_validate_basic)
     m = fx_deploy(&f, f.alice, 5, 500000, "1");
     f.unit.cpu_millis = 5;
     fx_fails(&f, &m, AK_EGROUP_SPEC_INVALID);
-    ck_assert_str_eq(f.res.detail, "error: invalid unit CPU (384000 > 5 > 10 fails)");
+    ck_assert_str_eq(f.res.detail, "error: invalid unit CPU (384000 > 5 > 384000 fails)");
     m = fx_deploy(&f, f.alice, 5, 500000, "1");
     f.unit.price.denom = f.uusdc;
     fx_fails(&f, &m, AK_EINVALID_DEPOSIT);
