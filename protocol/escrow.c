@@ -476,6 +476,26 @@ static int save_account(ak_app *app, uint32_t ah)
 
 /* ---- the keeper's entry points ---- */
 
+/* After a settlement: every open payment of the account closes, and every payment the account
+ * still lists is paid out (overdrawn ones keep their state and debt). */
+static int close_payments(ak_app *app, ak_escrow_account *a)
+{
+    for (uint32_t h = a->payments; h != AK_POOL_NONE;) {
+        ak_escrow_payment *p = ak_escrow_pay(app, h);
+        uint32_t next = p->next;
+        if (p->state == AK_ESCROW_OPEN) {
+            TOUCH(p);
+            p->state = AK_ESCROW_CLOSED;
+            list_remove(app, a, h);
+        }
+        int rc = withdraw(app, h);
+        if (rc)
+            return rc;
+        h = next;
+    }
+    return 0;
+}
+
 int ak_escrow_account_deposit(ak_app *app, uint32_t ah, ak_denom denom, const ak_depositor *deps,
                               uint32_t n)
 {
@@ -491,18 +511,8 @@ int ak_escrow_account_deposit(ak_app *app, uint32_t ah, ak_denom denom, const ak
     bool od;
     if ((rc = settle(app, ah, &od)))
         return rc;
-    for (uint32_t h = a->payments; h != AK_POOL_NONE;) {
-        ak_escrow_payment *p = ak_escrow_pay(app, h);
-        uint32_t next = p->next;
-        if (p->state == AK_ESCROW_OPEN) {
-            TOUCH(p);
-            p->state = AK_ESCROW_CLOSED;
-            list_remove(app, a, h);
-        }
-        if ((rc = withdraw(app, h)))
-            return rc;
-        h = next;
-    }
+    if ((rc = close_payments(app, a)))
+        return rc;
     if (!od) {
         TOUCH(a);
         a->state = AK_ESCROW_CLOSED; /* debt fully repaid: the rest is refunded */
@@ -525,18 +535,8 @@ int ak_escrow_account_close(ak_app *app, uint32_t ah)
     }
     /* every open payment closes and is paid out, even when no block passed since the last
      * settlement (node v1.2.2 leaves those open: docs/deviations.md) */
-    for (uint32_t h = a->payments; h != AK_POOL_NONE;) {
-        ak_escrow_payment *p = ak_escrow_pay(app, h);
-        uint32_t next = p->next;
-        if (p->state == AK_ESCROW_OPEN) {
-            TOUCH(p);
-            p->state = AK_ESCROW_CLOSED;
-            list_remove(app, a, h);
-        }
-        if ((rc = withdraw(app, h)))
-            return rc;
-        h = next;
-    }
+    if ((rc = close_payments(app, a)))
+        return rc;
     return save_account(app, ah);
 }
 
