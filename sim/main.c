@@ -127,7 +127,7 @@ static int cmd_params(int argc, char **argv)
     int status = 1;
     if (ak_strtab_init(&strs) == 0) {
         if (ak_params_default(&p, &strs) == 0) {
-            ak_params_json_write(&w, &p, &strs);
+            ak_params_json_write(&w, &p, &strs, true);
             if (!jw_failed(&w) && jw_flush(&w, stdout))
                 status = 0;
         }

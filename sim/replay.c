@@ -1446,7 +1446,7 @@ static bool write_state(rp *p, jw *w)
     write_providers(w, &s, p->app, strs);
     write_grants(w, &s, p->app, strs);
     jw_key(w, "params");
-    ak_params_json_write(w, ak_app_params(p->app), strs);
+    ak_params_json_write(w, ak_app_params(p->app), strs, false);
     jw_object_end(w);
     ak_arena_fini(&s.arena);
     return !s.oom;

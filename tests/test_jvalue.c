@@ -332,7 +332,8 @@ START_TEST(params_overrides)
     fx f;
     ak_params p;
     fx_init(&f, "{\"market\": {\"order_max_bids\": 5}, \"take\": {\"denom_take_rates\": "
-                "{\"uakt\": 4, \"USDC\": 20}}, \"staking\": {}}");
+                "{\"uakt\": 4, \"USDC\": 20}}, \"staking\": {}, \"slashing\": "
+                "{\"slash_fraction_downtime\": 0.01}, \"uncertain\": {\"x\": \"y\"}}");
     ck_assert_msg(try_params(&f, &p), "%s", f.r.err);
     ck_assert_uint_eq(p.market.order_max_bids, 5);
     ck_assert_uint_eq(p.market.bid_min_deposit.amount, 500000); /* untouched */
@@ -340,13 +341,18 @@ START_TEST(params_overrides)
     ck_assert_uint_eq(p.take.n_denom_take_rates, 2);
     ck_assert_str_eq(S(&f, p.take.denom_take_rates[1].denom), "uusdc");
     ck_assert_uint_eq(p.take.denom_take_rates[0].rate, 4);
+    /* a JSON number is read as the decimal written, not as its binary double */
+    ck_assert(ak_dec_cmp(p.slashing.slash_fraction_downtime, ak_dec_from_raw(10000000000000000)) == 0);
     /* written back in the shape it was read */
     jw w;
     jw_init(&w);
-    ak_params_json_write(&w, &p, &f.strs);
+    ak_params_json_write(&w, &p, &f.strs, false);
     ck_assert(!jw_failed(&w));
     ck_assert_ptr_nonnull(strstr(w.buf, "\"denom_take_rates\": {\"uakt\": 4, \"uusdc\": 20}"));
     ck_assert_ptr_nonnull(strstr(w.buf, "\"order_max_bids\": 5"));
+    ck_assert_ptr_nonnull(strstr(w.buf, "\"unbonding_time\": \"1814400s\""));
+    ck_assert_ptr_nonnull(strstr(w.buf, "\"community_tax\": \"0.250000000000000000\""));
+    ck_assert_ptr_null(strstr(w.buf, "uncertain"));
     jw_fini(&w);
     fx_fini(&f);
 
@@ -358,10 +364,13 @@ START_TEST(params_overrides)
         {"{\"take\": {\"default_take_rate\": 101}}", "$.take.default_take_rate: "},
         {"{\"deployment\": {\"min_deposits\": [\"500000uusdc\"]}}", "$.deployment.min_deposits: "},
         {"{\"deployment\": {\"min_deposits\": [\"1uakt\", \"2uakt\"]}}", "$.deployment.min_deposits[1]: denom uakt appears twice"},
-        {"{\"market\": {\"max_bids\": 5}}", "$.market.max_bids: unknown key"},
-        {"{\"staking\": {\"max_validators\": 5}}", "$.staking: the chain layer is not implemented yet"},
-        {"{\"gov\": []}", "$.gov: the chain layer"},
-        {"{\"foo\": {}}", "$.foo: unknown key"},
+        {"{\"market\": {\"max_bids\": 5}}", "$.market.max_bids: unknown param"},
+        {"{\"staking\": {\"max_validators\": 0}}", "$.staking.max_validators: max validators must be positive"},
+        {"{\"staking\": {\"unbonding_time\": \"14d\"}}", "$.staking.unbonding_time: expected a duration"},
+        {"{\"mint\": {\"inflation_min\": 0.3, \"inflation_max\": 0.2}}", "$.mint.inflation_max: max inflation"},
+        {"{\"slashing\": {\"min_signed_per_window\": 1e-19}}", "more than 18 decimals"},
+        {"{\"gov\": []}", "$.gov: expected an object"},
+        {"{\"foo\": {}}", "$.foo: unknown module"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         fx_init(&f, bad[i].json);

@@ -339,8 +339,8 @@ script liveness '{ "liveness": [ { "validator": "val1", "absent_from": 1, "absen
 invalid "non-empty liveness" "$tmp/liveness.json" '$.liveness' "not implemented yet"
 script absent '{ "blocks": [ { "height": 1, "txs": [], "absent": ["val1"] } ] }'
 invalid "non-empty absent" "$tmp/absent.json" '$.blocks[0].absent' "not implemented yet"
-script staking '{ "params": { "staking": { "max_validators": 10 } }, "blocks": [] }'
-invalid "staking params" "$tmp/staking.json" '$.params.staking' "not implemented yet"
+script staking '{ "params": { "staking": { "max_validators": 0 } }, "blocks": [] }'
+invalid "invalid staking params" "$tmp/staking.json" '$.params.staking.max_validators' "must be positive"
 script bad-param '{ "params": { "market": { "order_max_bids": 0 } }, "blocks": [] }'
 invalid "invalid param value" "$tmp/bad-param.json" '$.params.market.order_max_bids' "too low"
 script no-uakt-take '{ "params": { "take": { "denom_take_rates": { "uusdc": 20 } } }, "blocks": [] }'
