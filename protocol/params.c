@@ -328,9 +328,9 @@ static int validate_staking(const ak_params *p, const ak_strtab *strs, char *msg
 {
     const ak_staking_params *s = &p->staking;
     char b[AK_DEC_STRLEN];
-    if (s->unbonding_time <= 0)
-        FAIL("staking.unbonding_time: unbonding time must be positive: %llds",
-             (long long)s->unbonding_time);
+    if (s->unbonding_time <= 0) /* the SDK prints the duration in nanoseconds */
+        FAIL("staking.unbonding_time: unbonding time must be positive: %lld",
+             (long long)s->unbonding_time * 1000000000);
     if (s->max_validators == 0)
         FAIL("staking.max_validators: max validators must be positive: %u", s->max_validators);
     if (s->max_entries == 0)
@@ -392,12 +392,8 @@ static int validate_distribution(const ak_params *p, const ak_strtab *strs, char
              dstr(d->community_tax, b));
     if (ak_dec_cmp(d->community_tax, ak_dec_from_int(1)) > 0)
         FAIL("distribution.community_tax: community tax too large: %s", dstr(d->community_tax, b));
-    int rc;
-    if ((rc = validate_fraction("distribution.base_proposer_reward", "base proposer reward",
-                                d->base_proposer_reward, msg, cap)) ||
-        (rc = validate_fraction("distribution.bonus_proposer_reward", "bonus proposer reward",
-                                d->bonus_proposer_reward, msg, cap)))
-        return rc;
+    /* the deprecated proposer rewards are not validated here; a parameter change that sets
+     * them is refused by MsgUpdateParams itself (gov.c) */
     return 0;
 }
 
@@ -431,47 +427,66 @@ static int validate_mint(const ak_params *p, const ak_strtab *strs, char *msg, s
     return 0;
 }
 
-static int validate_coins(const char *where, const ak_coin *c, uint32_t n, const ak_strtab *strs,
-                          char *msg, size_t cap)
+/* Coins.IsValid: positive amounts, no denom twice (denoms are valid by construction). */
+static bool coins_valid(const ak_coin *c, uint32_t n)
 {
-    if (n > AK_PARAMS_MAX_DENOMS)
-        FAIL("%s: more than %d denoms", where, AK_PARAMS_MAX_DENOMS);
     for (uint32_t i = 0; i < n; i++) {
-        const char *dn = ak_strtab_get(strs, c[i].denom);
         if (c[i].amount <= 0)
-            FAIL("%s: invalid minimum deposit: %lld%s", where, (long long)c[i].amount, dn);
+            return false;
         for (uint32_t j = 0; j < i; j++)
             if (c[j].denom == c[i].denom)
-                FAIL("%s: invalid minimum deposit: duplicate denom %s", where, dn);
+                return false;
     }
-    return 0;
+    return true;
 }
 
+static void coins_str(const ak_strtab *strs, const ak_coin *c, uint32_t n, char *buf, size_t cap)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < n && len < cap; i++) {
+        int k = snprintf(buf + len, cap - len, "%s%lld%s", i ? "," : "", (long long)c[i].amount,
+                         ak_strtab_get(strs, c[i].denom));
+        if (k < 0)
+            break;
+        len += (size_t)k;
+    }
+}
+
+/* gov Params.ValidateBasic, in its order. Two of the SDK's texts print a pointer (the nil and
+ * non-positive max_deposit_period); akashsim prints the duration instead. */
 static int validate_gov(const ak_params *p, const ak_strtab *strs, char *msg, size_t cap)
 {
     const ak_gov_params *g = &p->gov;
-    char b[AK_DEC_STRLEN], c[AK_DEC_STRLEN];
-    int rc;
-    if ((rc = validate_coins("gov.min_deposit", g->min_deposit, g->n_min_deposit, strs, msg, cap)))
-        return rc;
-    if (g->n_min_deposit == 0)
-        FAIL("gov.min_deposit: invalid minimum deposit: empty");
-    if ((rc = validate_coins("gov.expedited_min_deposit", g->expedited_min_deposit,
-                             g->n_expedited_min_deposit, strs, msg, cap)))
-        return rc;
-    if (g->n_expedited_min_deposit == 0)
-        FAIL("gov.expedited_min_deposit: invalid expedited minimum deposit: empty");
-    /* the expedited minimum must exceed the regular one in every denom of the latter */
-    for (uint32_t i = 0; i < g->n_min_deposit; i++) {
-        ak_amount e = 0;
-        for (uint32_t j = 0; j < g->n_expedited_min_deposit; j++)
-            if (g->expedited_min_deposit[j].denom == g->min_deposit[i].denom)
-                e = g->expedited_min_deposit[j].amount;
-        if (e <= g->min_deposit[i].amount)
-            FAIL("gov.expedited_min_deposit: expedited minimum deposit must be greater than "
-                 "minimum deposit");
+    char b[AK_DEC_STRLEN], c[AK_DEC_STRLEN], cs[256];
+    if (g->n_min_deposit > AK_PARAMS_MAX_DENOMS || g->n_expedited_min_deposit > AK_PARAMS_MAX_DENOMS)
+        FAIL("gov.min_deposit: more than %d denoms", AK_PARAMS_MAX_DENOMS);
+    if (g->n_min_deposit == 0 || !coins_valid(g->min_deposit, g->n_min_deposit)) {
+        coins_str(strs, g->min_deposit, g->n_min_deposit, cs, sizeof cs);
+        FAIL("gov.min_deposit: invalid minimum deposit: %s", cs);
     }
-    if (!ak_dec_is_positive(g->quorum) && !ak_dec_is_zero(g->quorum))
+    coins_str(strs, g->expedited_min_deposit, g->n_expedited_min_deposit, cs, sizeof cs);
+    if (g->n_expedited_min_deposit == 0 ||
+        !coins_valid(g->expedited_min_deposit, g->n_expedited_min_deposit))
+        FAIL("gov.expedited_min_deposit: invalid expedited minimum deposit: %s", cs);
+    /* IsAllLTE(min_deposit): every expedited amount at most the regular one of its denom
+     * (0 for a denom the regular minimum does not have) */
+    bool all_lte = true;
+    for (uint32_t j = 0; j < g->n_expedited_min_deposit && all_lte; j++) {
+        ak_amount m = 0;
+        for (uint32_t i = 0; i < g->n_min_deposit; i++)
+            if (g->min_deposit[i].denom == g->expedited_min_deposit[j].denom)
+                m = g->min_deposit[i].amount;
+        all_lte = g->expedited_min_deposit[j].amount <= m;
+    }
+    if (all_lte)
+        FAIL("gov.expedited_min_deposit: expedited minimum deposit must be greater than minimum "
+             "deposit: %s",
+             cs);
+    if (g->max_deposit_period <= 0)
+        FAIL("gov.max_deposit_period: maximum deposit period must be positive: %llds",
+             (long long)g->max_deposit_period);
+    if (ak_dec_is_negative(g->quorum))
         FAIL("gov.quorum: quorom cannot be negative: %s", dstr(g->quorum, b));
     if (ak_dec_cmp(g->quorum, ak_dec_from_int(1)) > 0)
         FAIL("gov.quorum: quorom too large: %s", dstr(g->quorum, b));
@@ -493,9 +508,6 @@ static int validate_gov(const ak_params *p, const ak_strtab *strs, char *msg, si
         FAIL("gov.veto_threshold: veto threshold must be positive: %s", dstr(g->veto_threshold, b));
     if (ak_dec_cmp(g->veto_threshold, ak_dec_from_int(1)) > 0)
         FAIL("gov.veto_threshold: veto threshold too large: %s", dstr(g->veto_threshold, b));
-    if (g->max_deposit_period <= 0)
-        FAIL("gov.max_deposit_period: maximum deposit period must be positive: %llds",
-             (long long)g->max_deposit_period);
     if (g->voting_period <= 0)
         FAIL("gov.voting_period: voting period must be positive: %llds", (long long)g->voting_period);
     if (g->expedited_voting_period <= 0)
@@ -505,13 +517,21 @@ static int validate_gov(const ak_params *p, const ak_strtab *strs, char *msg, si
         FAIL("gov.expedited_voting_period: expedited voting period %llds must be strictly less "
              "that the regular voting period %llds",
              (long long)g->expedited_voting_period, (long long)g->voting_period);
-    if ((rc = validate_fraction("gov.min_initial_deposit_ratio", "min initial deposit ratio",
-                                g->min_initial_deposit_ratio, msg, cap)) ||
-        (rc = validate_fraction("gov.proposal_cancel_ratio", "proposal cancel ratio",
-                                g->proposal_cancel_ratio, msg, cap)) ||
-        (rc = validate_fraction("gov.min_deposit_ratio", "min deposit ratio", g->min_deposit_ratio,
-                                msg, cap)))
-        return rc;
+    if (ak_dec_is_negative(g->min_initial_deposit_ratio))
+        FAIL("gov.min_initial_deposit_ratio: mininum initial deposit ratio of proposal must be "
+             "positive: %s",
+             dstr(g->min_initial_deposit_ratio, b));
+    if (ak_dec_cmp(g->min_initial_deposit_ratio, ak_dec_from_int(1)) > 0)
+        FAIL("gov.min_initial_deposit_ratio: mininum initial deposit ratio of proposal is too "
+             "large: %s",
+             dstr(g->min_initial_deposit_ratio, b));
+    if (ak_dec_is_negative(g->proposal_cancel_ratio))
+        FAIL("gov.proposal_cancel_ratio: burn rate of cancel proposal must be positive: %s",
+             dstr(g->proposal_cancel_ratio, b));
+    if (ak_dec_cmp(g->proposal_cancel_ratio, ak_dec_from_int(1)) > 0)
+        FAIL("gov.proposal_cancel_ratio: burn rate of cancel proposal is too large: %s",
+             dstr(g->proposal_cancel_ratio, b));
+    /* min_deposit_ratio and the burn flags are not validated upstream */
     return 0;
 }
 
