@@ -29,8 +29,9 @@
  *
  * Cost: ak_valset_increment(vs, t) is O(n * t) and allocation-free; ak_consensus_commit with no
  * updates is O(n) and allocation-free (the three sets and a spare rotate their storage);
- * ak_valset_update allocates and sorts (O((n + m) log(n + m)) name comparisons), as updates are
- * rare. ak_valset_index is a binary search over the names, O(log n).
+ * ak_valset_update with m changes allocates scratch, sorts the changes by name (O(m log m) name
+ * comparisons), merges them into the set (O(n + m)) and sorts the result by power (an integer
+ * sort), as updates are rare. ak_valset_index is a binary search over the names, O(log n).
  */
 #ifndef AK_CONSENSUS_H
 #define AK_CONSENSUS_H
@@ -104,8 +105,9 @@ int ak_valset_copy(ak_valset *dst, const ak_valset *src);
  * AK_MAX_TOTAL_VOTING_POWER; the address AK_ADDR_NONE or an id the string table does not hold
  * (CometBFT rejects an empty address as a duplicate of "no previous address"); removing an
  * address not in the set; a result with no validators; a resulting total power above
- * AK_MAX_TOTAL_VOTING_POWER; vs without a string table. AK_ENOMEM if scratch or the new storage
- * cannot be allocated (set unchanged).
+ * AK_MAX_TOTAL_VOTING_POWER; vs without a string table. AK_EOVERFLOW if the result would hold
+ * more than INT32_MAX validators. AK_ENOMEM if scratch or the new storage cannot be allocated.
+ * On every error the set is unchanged.
  *
  * On success: tvp = total power with every update applied but the removals not yet applied; a
  * validator new to the set gets priority -(tvp + (tvp >> 3)); an existing validator keeps its
@@ -115,10 +117,11 @@ int ak_valset_copy(ak_valset *dst, const ak_valset *src);
  * validator to its new position, or becomes -1 if it was removed. n == 0 changes nothing and
  * returns 0, as in CometBFT (no rescale, no centering). */
 int ak_valset_update(ak_valset *vs, const ak_valupdate *u, uint32_t n);
-/* NewValidatorSet: vs (initialised; its previous contents are discarded, comparing names in
- * strs from now on) becomes the set of the n validators u, every one new, then
- * ak_valset_increment(vs, 1). AK_EINVAL as ak_valset_update, and also for n == 0 or any power
- * 0 (NewValidatorSet forbids deletes); AK_ENOMEM. On failure vs is left empty. */
+/* NewValidatorSet: initialise vs (caller memory, uninitialised or fini'd: like ak_valset_init,
+ * it does not free what vs held) as the set of the n validators u, every one new, comparing
+ * names in strs, then ak_valset_increment(vs, 1). AK_EINVAL as ak_valset_update, and also for
+ * n == 0, u or strs NULL, or any power 0 (NewValidatorSet forbids deletes); AK_ENOMEM. On
+ * success the caller owns vs (ak_valset_fini); on failure vs is left empty and owns nothing. */
 int ak_valset_new(ak_valset *vs, const ak_strtab *strs, const ak_valupdate *u, uint32_t n);
 /* IncrementProposerPriority(times): rescale once to the window 2 * total (ak_valset_rescale),
  * center once (ak_valset_center), then `times` iterations of: every priority += its power
