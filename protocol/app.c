@@ -137,6 +137,12 @@ int ak_app_create(ak_rules rules, ak_app **out)
     ak_map_init(&app->community_pool_index, &app->store);
     if (ak_strtab_intern(&app->strs, "uakt", 4, &app->uakt))
         goto fail;
+    ak_staking_init(&app->staking, &app->store);
+    ak_distribution_init(&app->distribution, &app->store);
+    ak_slashing_init(&app->slashing, &app->store);
+    ak_gov_init(&app->gov, &app->store);
+    app->minter.inflation = ak_dec_from_raw((__int128)130000000000000000); /* 0.13 */
+    app->minter.annual_provisions = ak_dec_zero();
     *out = app;
     return 0;
 fail:
@@ -164,6 +170,13 @@ void ak_app_destroy(ak_app *app)
     ak_pool_fini(&app->escrow.deposits);
     ak_pool_fini(&app->community_pool);
     ak_map_fini(&app->community_pool_index);
+    ak_staking_fini(&app->staking);
+    ak_distribution_fini(&app->distribution);
+    ak_slashing_fini(&app->slashing);
+    ak_gov_fini(&app->gov);
+    ak_consensus_fini(&app->consensus);
+    free(app->votes);
+    free(app->updates);
     free(app->events);
     free(app->depositors);
     ak_strtab_fini(&app->strs);
@@ -183,10 +196,15 @@ int ak_app_intern(ak_app *app, const char *s, ak_str *out)
 const char *ak_app_str(const ak_app *app, ak_str id) { return ak_strtab_get(&app->strs, id); }
 
 ak_height ak_app_height(const ak_app *app) { return app->height; }
+/* Header time of height h by the clock: genesis time + (h - 1) x block time. */
+static ak_unix clock_time(const ak_app *app, ak_height h)
+{
+    return app->genesis_time + (h > 0 ? h - 1 : 0) * app->block_time_s;
+}
+
 ak_unix ak_app_time(const ak_app *app)
 {
-    ak_height h = app->height > 0 ? app->height : 1;
-    return app->genesis_time + (h - 1) * app->block_time_s;
+    return app->height > 0 ? app->time : app->genesis_time;
 }
 ak_rules ak_app_rules(const ak_app *app) { return app->rules; }
 
@@ -198,6 +216,35 @@ const ak_grants *ak_app_grants(const ak_app *app) { return &app->grants; }
 const ak_deployments *ak_app_deployments(const ak_app *app) { return &app->deployments; }
 const ak_market *ak_app_market(const ak_app *app) { return &app->market; }
 const ak_escrow *ak_app_escrow(const ak_app *app) { return &app->escrow; }
+const ak_staking *ak_app_staking(const ak_app *app) { return &app->staking; }
+const ak_distribution *ak_app_distribution(const ak_app *app) { return &app->distribution; }
+const ak_slashing *ak_app_slashing(const ak_app *app) { return &app->slashing; }
+const ak_minter *ak_app_minter(const ak_app *app) { return &app->minter; }
+const ak_gov *ak_app_gov(const ak_app *app) { return &app->gov; }
+const ak_consensus *ak_app_consensus(const ak_app *app) { return &app->consensus; }
+bool ak_app_chain_active(const ak_app *app) { return app->chain_started; }
+
+ak_addr ak_app_proposer(const ak_app *app)
+{
+    return app->chain_started ? app->proposer : AK_ADDR_NONE;
+}
+
+const ak_vote_info *ak_app_last_commit(const ak_app *app, uint32_t *n)
+{
+    *n = app->nvotes;
+    return app->votes;
+}
+
+int ak_app_pending_rewards(ak_app *app, ak_addr delegator, ak_addr validator, ak_dec *out)
+{
+    uint32_t v = ak_staking_find_val(app, validator);
+    if (v == AK_POOL_NONE)
+        return AK_ENO_VALIDATOR_EXISTS;
+    uint32_t d = ak_staking_find_del(app, delegator, v);
+    if (d == AK_POOL_NONE || !ak_dec_is_positive(ak_del(app, d)->shares))
+        return AK_ENO_DELEGATION_EXISTS;
+    return ak_dist_pending_rewards(app, d, out);
+}
 
 ak_dec ak_app_community_pool(const ak_app *app, ak_denom denom)
 {
@@ -301,17 +348,123 @@ int ak_app_genesis_provider(ak_app *app, ak_addr owner, ak_str host_uri, ak_attr
     return rc;
 }
 
+/* ---- the chain's genesis ---- */
+
+int ak_app_genesis_validator(ak_app *app, ak_addr name, ak_amount tokens, ak_dec rate,
+                             ak_dec max_rate, ak_dec max_change_rate,
+                             ak_amount min_self_delegation, ak_tx_result *res)
+{
+    res->detail[0] = '\0';
+    if (app->chain_started || app->height != 0)
+        return res->code = AK_EINVAL;
+    if (name == AK_ADDR_NONE)
+        return res->code = AK_EINVALID_ADDRESS;
+    if (ak_dec_cmp(rate, app->params.staking.min_commission_rate) < 0)
+        return res->code = AK_ECOMMISSION_LT_MIN_RATE;
+    return res->code = ak_staking_genesis_validator(app, name, tokens, rate, max_rate,
+                                                    max_change_rate, min_self_delegation);
+}
+
+int ak_app_genesis_delegation(ak_app *app, ak_addr delegator, ak_addr validator,
+                              ak_amount amount, ak_tx_result *res)
+{
+    res->detail[0] = '\0';
+    if (app->chain_started || app->height != 0)
+        return res->code = AK_EINVAL;
+    if (delegator == AK_ADDR_NONE)
+        return res->code = AK_EINVALID_ADDRESS;
+    return res->code = ak_staking_genesis_delegation(app, delegator, validator, amount);
+}
+
+void ak_app_set_inflation(ak_app *app, ak_dec inflation)
+{
+    app->minter.inflation = inflation;
+}
+
+int ak_app_genesis_finish(ak_app *app)
+{
+    if (app->chain_started || app->staking.vals.len == 0)
+        return 0; /* done, or no chain layer */
+    app->time = app->genesis_time;
+    uint32_t n;
+    int rc = ak_staking_end_block(app, &n); /* InitGenesis bonds the top of the power index */
+    if (rc)
+        return rc;
+    if (n == 0)
+        return AK_EINVAL; /* no validator has power: CometBFT cannot start */
+    if ((rc = ak_consensus_genesis(&app->consensus, &app->strs, app->updates, n)))
+        return rc;
+    app->chain_started = true;
+    return 0;
+}
+
 /* ---- blocks ---- */
 
+/* The LastCommit of height h: every validator of the set that signed h - 1, with its power
+ * then, absent if listed. */
+static int build_last_commit(ak_app *app, const ak_block_info *info)
+{
+    const ak_valset *last = &app->consensus.last;
+    app->nvotes = 0;
+    if (app->height <= 1 || last->n == 0)
+        return 0;
+    if (last->n > app->cap_votes) {
+        ak_vote_info *nv = realloc(app->votes, sizeof *nv * last->n);
+        if (!nv)
+            return AK_ENOMEM;
+        app->votes = nv;
+        app->cap_votes = last->n;
+    }
+    for (uint32_t i = 0; i < last->n; i++) {
+        ak_vote_info *v = &app->votes[i];
+        v->addr = last->vals[i].addr;
+        v->power = last->vals[i].power;
+        v->flag = AK_FLAG_COMMIT;
+        for (uint32_t j = 0; info && j < info->nabsent; j++)
+            if (info->absent[j] == v->addr)
+                v->flag = AK_FLAG_ABSENT;
+    }
+    app->nvotes = last->n;
+    return 0;
+}
+
 int ak_app_begin_block(ak_app *app, ak_height h)
+{
+    return ak_app_begin_block_with(app, h, NULL);
+}
+
+int ak_app_begin_block_with(ak_app *app, ak_height h, const ak_block_info *info)
 {
     if (app->broken)
         return AK_EBROKEN;
     if (h != app->height + 1)
         return AK_EINVAL;
+    int rc;
+    if (h == 1 && (rc = ak_app_genesis_finish(app)))
+        return rc;
     app->height = h;
     app->nevents = 0;
-    /* akash-v1 BeginBlock work of the market modules: none (escrow settles lazily, 3.3) */
+    app->time = info && info->time ? info->time : clock_time(app, h);
+    if (!app->chain_started)
+        return 0; /* the marketplace's BeginBlock work: none (escrow settles lazily, 3.3) */
+    app->proposer = ak_valset_proposer(&app->consensus.cur);
+    if ((rc = build_last_commit(app, info)))
+        return rc;
+    /* akash-v1 BeginBlock order (chain-rules.md 0.3): mint, distribution, slashing, evidence */
+    if ((rc = ak_mint_begin_block(app)) || (rc = ak_dist_begin_block(app)) ||
+        (rc = ak_slashing_begin_block(app)) ||
+        (rc = ak_evidence_begin_block(app, info ? info->evidence : NULL, info ? info->nevidence : 0)))
+        return rc;
+    return 0;
+}
+
+int ak_app_evidence_previous(const ak_app *app, ak_addr addr, ak_evidence *out)
+{
+    const ak_valset *last = &app->consensus.last;
+    int32_t i = app->chain_started ? ak_valset_index(last, addr) : -1;
+    if (i < 0 || app->height < 1)
+        return AK_EINVAL;
+    *out = (ak_evidence){addr, app->height, app->time, last->vals[i].power, last->total};
     return 0;
 }
 
@@ -319,7 +472,22 @@ int ak_app_end_block(ak_app *app)
 {
     if (app->broken)
         return AK_EBROKEN;
-    /* akash-v1 EndBlock work of the market modules: none */
+    if (!app->chain_started)
+        return 0; /* the marketplace's EndBlock work: none */
+    /* EndBlock order: gov, then staking (chain-rules.md 0.3) */
+    ak_staking_params before = app->params.staking;
+    int rc = ak_gov_end_block(app);
+    if (rc)
+        return rc;
+    if (memcmp(&before, &app->params.staking, sizeof before) != 0)
+        app->staking.set_dirty = true; /* max_validators may have changed */
+    uint32_t n;
+    if ((rc = ak_staking_end_block(app, &n)))
+        return rc;
+    if ((rc = ak_consensus_commit(&app->consensus, app->updates, n))) {
+        app->broken = rc; /* CometBFT halts on an update it cannot apply */
+        return AK_EBROKEN;
+    }
     return 0;
 }
 
@@ -1281,6 +1449,47 @@ static int h_close_lease(ak_app *app, const ak_msg *m, ak_tx_result *res)
     return 0;
 }
 
+/* ---- chain messages ---- */
+
+static int h_chain(ak_app *app, const ak_msg *m, ak_tx_result *res)
+{
+    if (!app->chain_started) {
+        snprintf(res->detail, sizeof res->detail,
+                 "the chain layer is off: genesis has no validators: invalid request");
+        return AK_EINVALID_REQUEST;
+    }
+    /* every address a chain message names must decode (ErrInvalidAddress upstream) */
+    ak_addr a[3] = {ak_msg_required_signer(m), 1, 1};
+    switch (m->type) {
+    case AK_MSG_DELEGATE:
+    case AK_MSG_UNDELEGATE: a[1] = m->delegate.validator; break;
+    case AK_MSG_BEGIN_REDELEGATE: a[1] = m->redelegate.src; a[2] = m->redelegate.dst; break;
+    case AK_MSG_WITHDRAW_DELEGATOR_REWARD: a[1] = m->withdraw_reward.validator; break;
+    default: break;
+    }
+    bool gov = m->type >= AK_MSG_SUBMIT_PROPOSAL; /* gov words its own address errors */
+    for (int i = 0; i < 3 && !gov; i++)
+        if (a[i] == AK_ADDR_NONE) {
+            snprintf(res->detail, sizeof res->detail, "invalid address: empty address");
+            return AK_EINVALID_ADDRESS;
+        }
+    switch (m->type) {
+    case AK_MSG_CREATE_VALIDATOR:
+    case AK_MSG_EDIT_VALIDATOR:
+    case AK_MSG_DELEGATE:
+    case AK_MSG_UNDELEGATE:
+    case AK_MSG_BEGIN_REDELEGATE:
+        return ak_staking_deliver(app, m, res);
+    case AK_MSG_UNJAIL:
+        return ak_slashing_deliver(app, m, res);
+    case AK_MSG_WITHDRAW_DELEGATOR_REWARD:
+    case AK_MSG_WITHDRAW_VALIDATOR_COMMISSION:
+        return ak_dist_deliver(app, m, res);
+    default:
+        return ak_gov_deliver(app, m, res);
+    }
+}
+
 /* ---- delivery ---- */
 
 typedef int (*handler_fn)(ak_app *, const ak_msg *, ak_tx_result *);
@@ -1307,6 +1516,19 @@ static const struct {
     [AK_MSG_CREATE_LEASE] = {vb_lease, h_create_lease},
     [AK_MSG_WITHDRAW_LEASE] = {vb_lease, h_withdraw_lease},
     [AK_MSG_CLOSE_LEASE] = {vb_lease, h_close_lease},
+    /* the chain's messages have no ValidateBasic in SDK 0.53: every check is in the handler */
+    [AK_MSG_CREATE_VALIDATOR] = {NULL, h_chain},
+    [AK_MSG_EDIT_VALIDATOR] = {NULL, h_chain},
+    [AK_MSG_DELEGATE] = {NULL, h_chain},
+    [AK_MSG_UNDELEGATE] = {NULL, h_chain},
+    [AK_MSG_BEGIN_REDELEGATE] = {NULL, h_chain},
+    [AK_MSG_UNJAIL] = {NULL, h_chain},
+    [AK_MSG_WITHDRAW_DELEGATOR_REWARD] = {NULL, h_chain},
+    [AK_MSG_WITHDRAW_VALIDATOR_COMMISSION] = {NULL, h_chain},
+    [AK_MSG_SUBMIT_PROPOSAL] = {NULL, h_chain},
+    [AK_MSG_DEPOSIT] = {NULL, h_chain},
+    [AK_MSG_VOTE] = {NULL, h_chain},
+    [AK_MSG_VOTE_WEIGHTED] = {NULL, h_chain},
 };
 
 int ak_app_deliver(ak_app *app, const ak_msg *m, ak_tx_result *res)
@@ -1440,7 +1662,14 @@ int ak_app_check(const ak_app *app, char *err, size_t cap)
     if ((rc = ak_escrow_check(app, err, cap)) || (rc = ak_grants_check(&app->grants, err, cap)) ||
         (rc = ak_audit_check(&app->audit, err, cap)))
         return rc;
-    /* the distribution module holds exactly the community pool (take fees, integers) */
+    if (app->chain_started) {
+        /* the chain modules; distribution's check covers its module account */
+        if ((rc = ak_staking_check(app, err, cap)) || (rc = ak_dist_check(app, err, cap)) ||
+            (rc = ak_gov_check(app, err, cap)))
+            return rc;
+        return check_market(app, err, cap);
+    }
+    /* without the chain layer the distribution module holds exactly the community pool */
     ak_addr dist = ak_bank_module_addr(&app->bank, AK_MODULE_DISTRIBUTION);
     for (uint32_t i = 0; i < app->bank.supplies.len; i++) {
         const ak_bank_supply *s = ak_pool_at(&app->bank.supplies, i);
@@ -1489,6 +1718,11 @@ uint64_t ak_app_digest(const ak_app *app)
         &app->grants.pool, &app->grants.heads, &app->deployments.deployments,
         &app->deployments.groups, &app->market.orders, &app->market.bids, &app->escrow.accounts,
         &app->escrow.payments, &app->escrow.deposits, &app->community_pool,
+        &app->staking.vals, &app->staking.dels, &app->staking.del_heads, &app->staking.ubds,
+        &app->staking.ubd_entries, &app->staking.reds, &app->staking.red_entries,
+        &app->staking.red_heads, &app->staking.ubd_queue, &app->staking.red_queue,
+        &app->distribution.vals, &app->distribution.hist, &app->distribution.events,
+        &app->distribution.starting, &app->gov.proposals, &app->gov.deposits, &app->gov.votes,
     };
     for (size_t i = 0; i < sizeof pools / sizeof *pools; i++)
         h = digest_pool(h, pools[i]);
@@ -1496,9 +1730,14 @@ uint64_t ak_app_digest(const ak_app *app)
         &app->bank.balance_index, &app->bank.supply_index, &app->providers.index,
         &app->audit.index, &app->audit.owner_heads, &app->grants.index, &app->grants.grantee_heads,
         &app->deployments.index, &app->market.order_index, &app->market.bid_index,
-        &app->community_pool_index,
+        &app->community_pool_index, &app->staking.val_index, &app->staking.del_index,
+        &app->staking.del_heads_index, &app->staking.ubd_index, &app->staking.red_index,
+        &app->staking.red_heads_index, &app->gov.vote_index,
     };
     for (size_t i = 0; i < sizeof maps / sizeof *maps; i++)
         h = digest_map(h, maps[i]);
+    h = fold(h, &app->staking.queue_seq, sizeof app->staking.queue_seq);
+    h = fold(h, &app->staking.set_dirty, sizeof app->staking.set_dirty);
+    h = fold(h, &app->minter, sizeof app->minter);
     return fold(h, &app->escrow.free_deposits, sizeof app->escrow.free_deposits);
 }

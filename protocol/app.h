@@ -18,16 +18,31 @@
 
 #include "audit.h"
 #include "bank.h"
+#include "consensus.h"
 #include "deployment.h"
+#include "distribution.h"
 #include "escrow.h"
+#include "gov.h"
 #include "grants.h"
 #include "market.h"
+#include "mint.h"
 #include "msg.h"
 #include "params.h"
 #include "provider.h"
+#include "slashing.h"
+#include "staking.h"
 #include "types.h"
 
 typedef struct ak_app ak_app;
+
+/* One entry of a block's LastCommit: a validator of the previous height's set, its power
+ * then, and whether its precommit was included (AK_FLAG_COMMIT, AK_FLAG_NIL) or not
+ * (AK_FLAG_ABSENT), chain-rules.md section 1.7. */
+typedef struct ak_vote_info {
+    ak_addr addr;
+    int64_t power;
+    uint8_t flag;
+} ak_vote_info;
 
 typedef enum ak_rules { AK_RULES_V1 = 1 } ak_rules;
 
@@ -103,13 +118,53 @@ int ak_app_genesis_balance(ak_app *app, ak_addr addr, ak_coin coin);
 /* Register a provider at genesis, validated as MsgCreateProvider. */
 int ak_app_genesis_provider(ak_app *app, ak_addr owner, ak_str host_uri, ak_attrs attrs,
                             ak_str email, ak_str website, ak_tx_result *res);
-/* Genesis time and block interval: header time of height h is time + (h - 1) * block_time_s. */
+/* Genesis time and block interval: header time of height h is time + (h - 1) * block_time_s
+ * unless a block gives its own time (ak_block_info). */
 void ak_app_set_clock(ak_app *app, ak_unix genesis_time, int64_t block_time_s);
+
+/* The chain layer (consensus, staking, slashing, distribution, mint, gov) runs when genesis
+ * has at least one validator. Without one, blocks carry the marketplace alone: nothing is
+ * minted or distributed, and chain messages fail with ErrInvalidRequest. */
+
+/* A genesis validator bonded from height 1 (if it ranks within max_validators): its self-bond
+ * `tokens` is created for it; commission rates as MsgCreateValidator checks them. */
+int ak_app_genesis_validator(ak_app *app, ak_addr name, ak_amount tokens, ak_dec rate,
+                             ak_dec max_rate, ak_dec max_change_rate,
+                             ak_amount min_self_delegation, ak_tx_result *res);
+/* A genesis delegation: `amount` is created and bonded to the validator. */
+int ak_app_genesis_delegation(ak_app *app, ak_addr delegator, ak_addr validator,
+                              ak_amount amount, ak_tx_result *res);
+/* The minter's inflation before block 1 (default 0.13). */
+void ak_app_set_inflation(ak_app *app, ak_dec inflation);
+/* End genesis: bond the genesis validators (the staking set update) and start consensus with
+ * them. Called by the first ak_app_begin_block if not before. */
+int ak_app_genesis_finish(ak_app *app);
+/* True when the chain layer runs (genesis had validators). */
+bool ak_app_chain_active(const ak_app *app);
 
 /* ---- blocks ---- */
 
-/* Begin block at height h (h = previous height + 1). Clears the block's events. */
+/* What a block brings besides its transactions. */
+typedef struct ak_block_info {
+    ak_unix time;                 /* header time; 0: from the clock (ak_app_set_clock) */
+    const ak_addr *absent;        /* validators whose precommit for h - 1 is absent */
+    uint32_t nabsent;
+    const ak_evidence *evidence;  /* double-sign evidence to process in this block */
+    uint32_t nevidence;
+} ak_block_info;
+
+/* Begin block at height h (h = previous height + 1), every validator of the LastCommit signing.
+ * Clears the block's events. */
 int ak_app_begin_block(ak_app *app, ak_height h);
+/* Begin block with its LastCommit absences and evidence (chain-rules.md 1.7, 1.8; replay.md
+ * `absent`, `liveness`, `double_sign`). Order of BeginBlock (akash-v1, 0.3): mint,
+ * distribution, slashing, evidence. */
+int ak_app_begin_block_with(ak_app *app, ak_height h, const ak_block_info *info);
+/* Evidence that validator `addr` signed twice at the last committed height (call it between
+ * ak_app_end_block and the next begin block), as CometBFT puts it into the next block: that
+ * height, its time, the validator's power and the total power then. AK_EINVAL when addr was not
+ * in that height's set. */
+int ak_app_evidence_previous(const ak_app *app, ak_addr addr, ak_evidence *out);
 /* Deliver one message. Returns res->code. A failure leaves the state as it was; AK_ENOMEM
  * there means the app could not be restored and refuses further work (AK_EBROKEN). */
 int ak_app_deliver(ak_app *app, const ak_msg *m, ak_tx_result *res);
@@ -117,6 +172,12 @@ int ak_app_deliver(ak_app *app, const ak_msg *m, ak_tx_result *res);
 int ak_app_end_block(ak_app *app);
 
 ak_height ak_app_height(const ak_app *app);
+/* The proposer of the current height (round 0); AK_ADDR_NONE without the chain layer. */
+ak_addr ak_app_proposer(const ak_app *app);
+/* CometBFT's validator sets, for the engine's block production model. */
+const ak_consensus *ak_app_consensus(const ak_app *app);
+/* The current block's LastCommit. */
+const ak_vote_info *ak_app_last_commit(const ak_app *app, uint32_t *n);
 ak_unix ak_app_time(const ak_app *app);
 ak_rules ak_app_rules(const ak_app *app);
 
@@ -142,6 +203,13 @@ const ak_grants *ak_app_grants(const ak_app *app);
 const ak_deployments *ak_app_deployments(const ak_app *app);
 const ak_market *ak_app_market(const ak_app *app);
 const ak_escrow *ak_app_escrow(const ak_app *app);
+const ak_staking *ak_app_staking(const ak_app *app);
+const ak_distribution *ak_app_distribution(const ak_app *app);
+const ak_slashing *ak_app_slashing(const ak_app *app);
+const ak_minter *ak_app_minter(const ak_app *app);
+const ak_gov *ak_app_gov(const ak_app *app);
+/* A delegation's rewards so far (what MsgWithdrawDelegatorReward would pay, before truncation). */
+int ak_app_pending_rewards(ak_app *app, ak_addr delegator, ak_addr validator, ak_dec *out);
 /* The distribution module's community pool in one denom (0 if none). */
 ak_dec ak_app_community_pool(const ak_app *app, ak_denom denom);
 /* Denoms with a community pool entry, in first-seen order; returns the count. */

@@ -545,3 +545,97 @@ int ak_dec_format(ak_dec a, char *buf, size_t cap)
     buf[n] = '\0';
     return (int)n;
 }
+
+/* ---- fused multiply-divide through GMP's mpz when int128 is too narrow ---- */
+
+static void z_set_i128(mpz_t z, __int128 v)
+{
+    unsigned __int128 m = v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
+    uint64_t limbs[2] = {(uint64_t)m, (uint64_t)(m >> 64)};
+    mpz_import(z, 2, -1, sizeof limbs[0], 0, 0, limbs);
+    if (v < 0)
+        mpz_neg(z, z);
+}
+
+static int z_get_dec(mpz_t z, ak_dec *out)
+{
+    if (mpz_sizeinbase(z, 2) > 127)
+        return AK_EOVERFLOW;
+    bool neg = mpz_sgn(z) < 0;
+    uint64_t limbs[2] = {0, 0};
+    mpz_export(limbs, NULL, -1, sizeof limbs[0], 0, 0, z);
+    __int128 v = (__int128)(((unsigned __int128)limbs[1] << 64) | limbs[0]);
+    out->v = neg ? -v : v;
+    return 0;
+}
+
+enum { FUSED_ROUND, FUSED_TRUNC };
+
+/* (a x i) scaled, divided by b as Quo (mode round) or QuoTruncate. */
+static int fused(ak_dec a, int64_t i, ak_dec b, int mode, ak_dec *out)
+{
+    if (b.v == 0)
+        return AK_EDIVZERO;
+    ak_dec t;
+    if (ak_dec_mul_int(a, i, &t) == 0)
+        return mode == FUSED_ROUND ? ak_dec_quo(t, b, out) : ak_dec_quo_truncate(t, b, out);
+    mpz_t n, d, r, half;
+    mpz_inits(n, d, r, half, NULL);
+    z_set_i128(n, a.v);
+    mpz_mul_si(n, n, i);
+    z_set_i128(d, b.v);
+    int rc;
+    if (mode == FUSED_TRUNC) {
+        mpz_ui_pow_ui(r, 10, 18);
+        mpz_mul(n, n, r);
+        mpz_tdiv_q(n, n, d);
+        rc = z_get_dec(n, out);
+    } else {
+        /* Quo: x 10^36, truncating division, then half-to-even by 10^18 */
+        mpz_ui_pow_ui(r, 10, 36);
+        mpz_mul(n, n, r);
+        mpz_tdiv_q(n, n, d);
+        bool neg = mpz_sgn(n) < 0;
+        mpz_abs(n, n);
+        mpz_ui_pow_ui(d, 10, 18);
+        mpz_tdiv_qr(n, r, n, d);
+        mpz_tdiv_q_2exp(half, d, 1);
+        int c = mpz_cmp(r, half);
+        if (c > 0 || (c == 0 && mpz_odd_p(n)))
+            mpz_add_ui(n, n, 1);
+        if (neg)
+            mpz_neg(n, n);
+        rc = z_get_dec(n, out);
+    }
+    mpz_clears(n, d, r, half, NULL);
+    return rc;
+}
+
+int ak_dec_mul_int_quo(ak_dec a, int64_t i, ak_dec b, ak_dec *out)
+{
+    return fused(a, i, b, FUSED_ROUND, out);
+}
+
+int ak_dec_mul_int_quo_trunc(ak_dec a, int64_t i, ak_dec b, ak_dec *out)
+{
+    return fused(a, i, b, FUSED_TRUNC, out);
+}
+
+int ak_dec_mul_int_quo_int(ak_dec a, int64_t i, int64_t j, ak_dec *out)
+{
+    if (j == 0)
+        return AK_EDIVZERO;
+    ak_dec t;
+    if (ak_dec_mul_int(a, i, &t) == 0)
+        return ak_dec_quo_int(t, j, out);
+    mpz_t n;
+    mpz_init(n);
+    z_set_i128(n, a.v);
+    mpz_mul_si(n, n, i);
+    mpz_tdiv_q_ui(n, n, (unsigned long)(j < 0 ? -j : j));
+    if (j < 0)
+        mpz_neg(n, n);
+    int rc = z_get_dec(n, out);
+    mpz_clear(n);
+    return rc;
+}

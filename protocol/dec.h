@@ -130,4 +130,14 @@ int ak_dec_parse(const char *s, size_t len, ak_dec *out);
  * than that length + 1 (then buf is untouched). */
 int ak_dec_format(ak_dec a, char *buf, size_t cap);
 
+/* Fused forms for products that outgrow int128 before the division brings them back, as the
+ * SDK's big.Int never overflows (shares x tokens of a 10 M AKT validator is about 10^44):
+ *   ak_dec_mul_int_quo        Quo(a.MulInt(i), b)          banker's rounding
+ *   ak_dec_mul_int_quo_trunc  QuoTruncate(a.MulInt(i), b)  toward zero
+ *   ak_dec_mul_int_quo_int    a.MulInt(i).QuoInt(j)        truncating the scaled integer
+ * Exact at any size; AK_EOVERFLOW only when the result leaves int128, AK_EDIVZERO for 0. */
+int ak_dec_mul_int_quo(ak_dec a, int64_t i, ak_dec b, ak_dec *out);
+int ak_dec_mul_int_quo_trunc(ak_dec a, int64_t i, ak_dec b, ak_dec *out);
+int ak_dec_mul_int_quo_int(ak_dec a, int64_t i, int64_t j, ak_dec *out);
+
 #endif

@@ -96,7 +96,81 @@
     X(AK_EPAYMENT_CLOSED, "ErrPaymentClosed", "payment closed")                              \
     X(AK_EPAYMENT_RATE_ZERO, "ErrPaymentRateZero", "payment rate zero")                      \
     X(AK_EUNAUTHORIZED_DEPOSIT_SCOPE, "ErrUnauthorizedDepositScope",                         \
-      "unauthorized deposit scope")
+      "unauthorized deposit scope")                                                          \
+    /* sdk root errors used by the chain modules */                                          \
+    X(AK_EINVALID_REQUEST, "ErrInvalidRequest", "invalid request")                          \
+    X(AK_ENOT_FOUND, "ErrNotFound", "collections: not found")                               \
+    /* staking (x/staking/types/errors.go) */                                                \
+    X(AK_ENO_VALIDATOR_FOUND, "ErrNoValidatorFound", "validator does not exist")             \
+    X(AK_EVALIDATOR_OWNER_EXISTS, "ErrValidatorOwnerExists",                                 \
+      "validator already exist for this operator address; must use new validator operator address") \
+    X(AK_EVALIDATOR_JAILED, "ErrValidatorJailed", "validator for this address is currently jailed") \
+    X(AK_ECOMMISSION_NEGATIVE, "ErrCommissionNegative", "commission must be positive")        \
+    X(AK_ECOMMISSION_HUGE, "ErrCommissionHuge", "commission cannot be more than 100%")        \
+    X(AK_ECOMMISSION_GT_MAX_RATE, "ErrCommissionGTMaxRate",                                  \
+      "commission cannot be more than the max rate")                                         \
+    X(AK_ECOMMISSION_UPDATE_TIME, "ErrCommissionUpdateTime",                                 \
+      "commission cannot be changed more than once in 24h")                                  \
+    X(AK_ECOMMISSION_CHANGE_RATE_NEGATIVE, "ErrCommissionChangeRateNegative",               \
+      "commission change rate must be positive")                                             \
+    X(AK_ECOMMISSION_CHANGE_RATE_GT_MAX_RATE, "ErrCommissionChangeRateGTMaxRate",           \
+      "commission change rate cannot be more than the max rate")                             \
+    X(AK_ECOMMISSION_GT_MAX_CHANGE_RATE, "ErrCommissionGTMaxChangeRate",                     \
+      "commission cannot be changed more than max change rate")                              \
+    X(AK_ECOMMISSION_LT_MIN_RATE, "ErrCommissionLTMinRate", "commission cannot be less than min rate") \
+    X(AK_ESELF_DELEGATION_BELOW_MINIMUM, "ErrSelfDelegationBelowMinimum",                    \
+      "validator's self delegation must be greater than their minimum self delegation")      \
+    X(AK_EMIN_SELF_DELEGATION_DECREASED, "ErrMinSelfDelegationDecreased",                    \
+      "minimum self delegation cannot be decrease")                                          \
+    X(AK_EMIN_SELF_DELEGATION_INVALID, "ErrMinSelfDelegationInvalid",                        \
+      "minimum self delegation must be a positive integer")                                  \
+    X(AK_ENO_DELEGATION, "ErrNoDelegation", "no delegation for (address, validator) tuple") \
+    X(AK_EINSUFFICIENT_SHARES, "ErrInsufficientShares", "insufficient delegation shares")    \
+    X(AK_ENOT_ENOUGH_DELEGATION_SHARES, "ErrNotEnoughDelegationShares",                      \
+      "not enough delegation shares")                                                        \
+    X(AK_EBAD_SHARES_AMOUNT, "ErrBadSharesAmount", "invalid shares amount")                  \
+    X(AK_EMAX_UNBONDING_DELEGATION_ENTRIES, "ErrMaxUnbondingDelegationEntries",             \
+      "too many unbonding delegation entries for (delegator, validator) tuple")             \
+    X(AK_ESELF_REDELEGATION, "ErrSelfRedelegation", "cannot redelegate to the same validator") \
+    X(AK_ETINY_REDELEGATION_AMOUNT, "ErrTinyRedelegationAmount",                             \
+      "too few tokens to redelegate (truncates to zero tokens)")                             \
+    X(AK_EBAD_REDELEGATION_DST, "ErrBadRedelegationDst",                                     \
+      "redelegation destination validator not found")                                        \
+    X(AK_EBAD_REDELEGATION_SRC, "ErrBadRedelegationSrc", "redelegation source validator not found") \
+    X(AK_ETRANSITIVE_REDELEGATION, "ErrTransitiveRedelegation",                              \
+      "redelegation to this validator already in progress; first redelegation to this "      \
+      "validator must complete before next redelegation")                                    \
+    X(AK_EMAX_REDELEGATION_ENTRIES, "ErrMaxRedelegationEntries",                             \
+      "too many redelegation entries for (delegator, src-validator, dst-validator) tuple")  \
+    X(AK_EDELEGATOR_SHARE_EX_RATE_INVALID, "ErrDelegatorShareExRateInvalid",                \
+      "cannot delegate to validators with invalid (zero) ex-rate")                           \
+    /* slashing (x/slashing/types/errors.go) */                                              \
+    X(AK_ENO_VALIDATOR_FOR_ADDRESS, "ErrNoValidatorForAddress",                              \
+      "address is not associated with any known validator")                                  \
+    X(AK_EVALIDATOR_NOT_JAILED, "ErrValidatorNotJailed", "validator not jailed; cannot be unjailed") \
+    X(AK_EMISSING_SELF_DELEGATION, "ErrMissingSelfDelegation",                               \
+      "validator has no self-delegation; cannot be unjailed")                               \
+    X(AK_ESELF_DELEGATION_TOO_LOW_TO_UNJAIL, "ErrSelfDelegationTooLowToUnjail",             \
+      "validator's self delegation less than minimum; cannot be unjailed")                  \
+    X(AK_ENO_SIGNING_INFO_FOUND, "ErrNoSigningInfoFound", "no validator signing info found") \
+    /* distribution (x/distribution/types/errors.go) */                                      \
+    X(AK_EEMPTY_DELEGATION_DIST_INFO, "ErrEmptyDelegationDistInfo",                          \
+      "no delegation distribution info")                                                     \
+    X(AK_ENO_VALIDATOR_COMMISSION, "ErrNoValidatorCommission",                               \
+      "no validator commission to withdraw")                                                 \
+    X(AK_ENO_VALIDATOR_EXISTS, "ErrNoValidatorExists", "validator does not exist")           \
+    X(AK_ENO_DELEGATION_EXISTS, "ErrNoDelegationExists", "delegation does not exist")        \
+    /* gov (x/gov/types/errors.go) */                                                        \
+    X(AK_EINACTIVE_PROPOSAL, "ErrInactiveProposal", "inactive proposal")                     \
+    X(AK_EINVALID_PROPOSAL_CONTENT, "ErrInvalidProposalContent", "invalid proposal content") \
+    X(AK_EINVALID_VOTE, "ErrInvalidVote", "invalid vote option")                             \
+    X(AK_ENO_PROPOSAL_MSGS, "ErrNoProposalMsgs", "no messages proposed")                     \
+    X(AK_EINVALID_PROPOSAL_MSG, "ErrInvalidProposalMsg", "invalid proposal message")         \
+    X(AK_EINVALID_SIGNER, "ErrInvalidSigner", "expected gov account as only signer for proposal message") \
+    X(AK_EMETADATA_TOO_LONG, "ErrMetadataTooLong", "metadata too long")                      \
+    X(AK_EMIN_DEPOSIT_TOO_SMALL, "ErrMinDepositTooSmall", "minimum deposit is too small")    \
+    X(AK_ESUMMARY_TOO_LONG, "ErrSummaryTooLong", "summary too long")                         \
+    X(AK_EINVALID_DEPOSIT_DENOM, "ErrInvalidDepositDenom", "invalid deposit denom")
 
 /* Positions in the list, from 1; the status value is minus the position. */
 enum ak_err_pos_ {

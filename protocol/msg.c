@@ -64,6 +64,27 @@ ak_addr ak_msg_required_signer(const ak_msg *m)
         return m->lease.id.owner;
     case AK_MSG_WITHDRAW_LEASE:
         return m->lease.id.provider;
+    case AK_MSG_CREATE_VALIDATOR:
+        return m->create_validator.validator;
+    case AK_MSG_EDIT_VALIDATOR:
+        return m->edit_validator.validator;
+    case AK_MSG_DELEGATE:
+    case AK_MSG_UNDELEGATE:
+        return m->delegate.delegator;
+    case AK_MSG_BEGIN_REDELEGATE:
+        return m->redelegate.delegator;
+    case AK_MSG_UNJAIL:
+    case AK_MSG_WITHDRAW_VALIDATOR_COMMISSION:
+        return m->validator.validator;
+    case AK_MSG_WITHDRAW_DELEGATOR_REWARD:
+        return m->withdraw_reward.delegator;
+    case AK_MSG_SUBMIT_PROPOSAL:
+        return m->submit_proposal.proposer;
+    case AK_MSG_DEPOSIT:
+        return m->gov_deposit.depositor;
+    case AK_MSG_VOTE:
+    case AK_MSG_VOTE_WEIGHTED:
+        return m->vote.voter;
     case AK_MSG_COUNT:
         break;
     }

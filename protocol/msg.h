@@ -14,6 +14,7 @@
 #define AK_MSG_H
 
 #include "attr.h"
+#include "params.h"
 #include "types.h"
 
 #define AK_MSG_LIST(X)                                                                             \
@@ -34,7 +35,19 @@
     X(AK_MSG_CLOSE_BID, "MsgCloseBid")                                                             \
     X(AK_MSG_CREATE_LEASE, "MsgCreateLease")                                                       \
     X(AK_MSG_WITHDRAW_LEASE, "MsgWithdrawLease")                                                   \
-    X(AK_MSG_CLOSE_LEASE, "MsgCloseLease")
+    X(AK_MSG_CLOSE_LEASE, "MsgCloseLease")                                                         \
+    X(AK_MSG_CREATE_VALIDATOR, "MsgCreateValidator")                                               \
+    X(AK_MSG_EDIT_VALIDATOR, "MsgEditValidator")                                                   \
+    X(AK_MSG_DELEGATE, "MsgDelegate")                                                              \
+    X(AK_MSG_UNDELEGATE, "MsgUndelegate")                                                          \
+    X(AK_MSG_BEGIN_REDELEGATE, "MsgBeginRedelegate")                                               \
+    X(AK_MSG_UNJAIL, "MsgUnjail")                                                                  \
+    X(AK_MSG_WITHDRAW_DELEGATOR_REWARD, "MsgWithdrawDelegatorReward")                              \
+    X(AK_MSG_WITHDRAW_VALIDATOR_COMMISSION, "MsgWithdrawValidatorCommission")                      \
+    X(AK_MSG_SUBMIT_PROPOSAL, "MsgSubmitProposal")                                                 \
+    X(AK_MSG_DEPOSIT, "MsgDeposit")                                                                \
+    X(AK_MSG_VOTE, "MsgVote")                                                                      \
+    X(AK_MSG_VOTE_WEIGHTED, "MsgVoteWeighted")
 
 typedef enum ak_msg_type {
 #define AK_X(e, name) e,
@@ -155,6 +168,27 @@ enum {
 
 #define AK_HASH_MAX 64 /* bytes of a deployment hash a message can carry (valid ones have 32) */
 
+/* ---- chain messages (chain-rules.md sections 2 to 6) ---- */
+
+/* Vote options (gov v1 enum values). */
+enum { AK_VOTE_YES = 1, AK_VOTE_ABSTAIN = 2, AK_VOTE_NO = 3, AK_VOTE_NO_WITH_VETO = 4 };
+#define AK_VOTE_MAX_OPTIONS 8
+
+typedef struct ak_weighted_option {
+    uint32_t option;
+    ak_dec weight;
+} ak_weighted_option;
+
+/* One parameter a proposal sets (replay.md MsgSubmitProposal `changes`); the proposal copies
+ * the module's current params at submission and sets these on the copy, one MsgUpdateParams
+ * per module. */
+typedef struct ak_param_change {
+    const ak_param_def *def;
+    ak_param_value value;
+} ak_param_change;
+
+#define AK_GOV_MAX_COINS 16
+
 /* ---- the message ---- */
 
 typedef struct ak_msg {
@@ -224,6 +258,54 @@ typedef struct ak_msg {
         struct { /* MsgCreateLease, MsgWithdrawLease, MsgCloseLease */
             ak_bid_id id;
         } lease;
+        struct {
+            ak_addr validator;
+            ak_coin amount; /* self-delegation */
+            ak_dec rate, max_rate, max_change_rate;
+            ak_amount min_self_delegation;
+        } create_validator;
+        struct {
+            ak_addr validator;
+            bool has_rate;
+            ak_dec rate;
+            bool has_min_self_delegation;
+            ak_amount min_self_delegation;
+        } edit_validator;
+        struct { /* MsgDelegate, MsgUndelegate */
+            ak_addr delegator, validator;
+            ak_coin amount;
+        } delegate;
+        struct {
+            ak_addr delegator, src, dst;
+            ak_coin amount;
+        } redelegate;
+        struct { /* MsgUnjail, MsgWithdrawValidatorCommission */
+            ak_addr validator;
+        } validator;
+        struct {
+            ak_addr delegator, validator;
+        } withdraw_reward;
+        struct {
+            ak_addr proposer;
+            const ak_param_change *changes;
+            uint32_t nchanges;
+            ak_coin deposit[AK_GOV_MAX_COINS];
+            uint32_t ndeposit;
+            ak_str title, summary, metadata;
+            bool expedited;
+        } submit_proposal;
+        struct {
+            ak_addr depositor;
+            uint64_t proposal;
+            ak_coin amount[AK_GOV_MAX_COINS];
+            uint32_t namount;
+        } gov_deposit;
+        struct { /* MsgVote (one option, weight 1), MsgVoteWeighted */
+            ak_addr voter;
+            uint64_t proposal;
+            ak_weighted_option options[AK_VOTE_MAX_OPTIONS];
+            uint32_t noptions;
+        } vote;
     };
 } ak_msg;
 

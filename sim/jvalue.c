@@ -4,6 +4,7 @@
 #include "jvalue.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,52 @@ ak_deccoin jv_deccoin(jr *r, const cJSON *node, ak_strtab *strs)
     c.amount = d;
     c.denom = jv_denom(r, node, s + n, strlen(s + n), strs);
     return c;
+}
+
+/* A JSON number as the shortest decimal that reads back as the same double, then as a Dec: so
+ * 0.05 is exactly 0.05, not the binary double's expansion. */
+static ak_dec number_dec(jr *r, const cJSON *node)
+{
+    double v = node->valuedouble;
+    if (!isfinite(v) || fabs(v) > 1e15)
+        jr_fail(r, node, "expected a decimal such as \"0.05\", found %g", v);
+    char buf[64];
+    for (int d = 0; d <= AK_DEC_PRECISION; d++) {
+        snprintf(buf, sizeof buf, "%.*f", d, v);
+        if (strtod(buf, NULL) == v) {
+            ak_dec out;
+            if (ak_dec_parse(buf, strlen(buf), &out) == 0)
+                return out;
+            break;
+        }
+    }
+    jr_fail(r, node, "the number %.17g has more than 18 decimals; write it as a string", v);
+}
+
+ak_dec jv_dec(jr *r, const cJSON *node)
+{
+    ak_dec d;
+    if (cJSON_IsNumber(node)) {
+        d = number_dec(r, node);
+    } else if (cJSON_IsString(node)) {
+        const char *s = node->valuestring;
+        int rc = ak_dec_parse(s, strlen(s), &d);
+        if (rc == AK_EOVERFLOW)
+            jr_fail(r, node, "decimal out of range: \"%.80s\"", s);
+        if (rc)
+            jr_fail(r, node, "expected a decimal like \"0.05\" with at most 18 fractional "
+                             "digits, found \"%.80s\"", s);
+    } else {
+        jr_fail(r, node, "expected a decimal like \"0.05\" (a string or a number)");
+    }
+    if (ak_dec_is_negative(d))
+        jr_fail(r, node, "expected a decimal that is not negative");
+    return d;
+}
+
+ak_amount jv_amount(jr *r, const cJSON *node)
+{
+    return (ak_amount)jr_int(r, node, 0, INT64_MAX);
 }
 
 uint32_t jv_coins(jr *r, const cJSON *node, ak_strtab *strs, ak_coin *out, uint32_t cap)

@@ -14,6 +14,8 @@
  *   coin       "<amount><denom>"                       "5000000uakt", "1000USDC"
  *   dec coin   "<digits>[.<1..18 digits>]<denom>"      "100uakt", "0.5uakt"; integer part
  *              fits int64
+ *   Dec        "0.05" or the number 0.05 (read as the shortest decimal that gives the same
+ *              double), at most 18 fractional digits, not negative
  *   name       [a-z][a-z0-9_-]{0,63}                   "alice"
  *   ids        owner/dseq[/gseq[/oseq[/provider]]]; dseq <= 2^64-1, gseq and oseq <= 2^32-1,
  *              canonical decimal (no sign, no leading zeros); 0 is accepted here and refused by
@@ -52,6 +54,11 @@ ak_denom jv_denom(jr *r, const cJSON *node, const char *s, size_t n, ak_strtab *
 ak_coin jv_coin(jr *r, const cJSON *node, ak_strtab *strs);
 /* A decimal coin string (at most 18 fractional digits). */
 ak_deccoin jv_deccoin(jr *r, const cJSON *node, ak_strtab *strs);
+/* A non-negative Dec: a string "0.05" or a number 0.05 (LegacyNewDecFromStr syntax; a number
+ * is read as written, e.g. 0.05 is exactly 0.05). */
+ak_dec jv_dec(jr *r, const cJSON *node);
+/* A non-negative integer amount: a string of digits or a JSON number, fitting int64. */
+ak_amount jv_amount(jr *r, const cJSON *node);
 /* A list of coins into out (at most cap, else an error); returns the count. Each denom may
  * appear once. */
 uint32_t jv_coins(jr *r, const cJSON *node, ak_strtab *strs, ak_coin *out, uint32_t cap);

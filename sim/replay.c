@@ -1,16 +1,19 @@
 /*
  * sim/replay.c: `akashsim replay` (see replay.h; replay.md is the public contract for the keys
- * and value formats read and written here, market-rules.md sections 1 to 5 for what the
- * messages do once delivered).
+ * and value formats read and written here, market-rules.md sections 1 to 5 and chain-rules.md
+ * sections 1 to 6 for what the messages and blocks do once delivered).
  *
  * Three stages, each finished before the next starts:
  *   1. load: read the file, check it is UTF-8 text, parse it with cJSON;
  *   2. validate: read every key and value into an in-memory script (ak_msg values whose
- *      arrays live in one arena), then run genesis; any error is one line on stderr naming
- *      the JSON path, exit status 2, nothing on stdout;
- *   3. run: blocks 1 .. last height, skipped heights as empty blocks; results and dumps are
- *      written into buffers and the JSON document is printed at the end, or the narration is
- *      printed as it happens.
+ *      arrays live in one arena), then run genesis (the chain layer's too, up to the start of
+ *      consensus); any error is one line on stderr naming the JSON path, exit status 2,
+ *      nothing on stdout;
+ *   3. run: blocks 1 .. last height, skipped heights as empty blocks, each begun with its
+ *      LastCommit absences (a sweep over the liveness ranges plus the block's `absent`) and
+ *      its double-sign evidence; results, dumps and proposers are kept in buffers and the JSON
+ *      document is printed at the end, or the narration is printed as it happens (chain events
+ *      are read from the state after each block: jailed, slashed, proposals decided).
  */
 #include "replay.h"
 
@@ -37,14 +40,16 @@
 #define MAX_SCOPES 4
 #define JSON_NESTING_LIMIT 1000 /* cJSON's CJSON_NESTING_LIMIT */
 
-static const char chain_layer[] =
-    "the chain layer (staking, consensus, mint) is not implemented yet";
+/* A validator's power is floor(tokens / 10^6): DefaultPowerReduction (chain-rules.md 2.3). */
+#define POWER_REDUCTION 1000000
 
-/* Messages of replay.md's chain rows: recognised, refused until the chain layer exists. */
-static const char *const chain_msgs[] = {
-    "MsgCreateValidator", "MsgEditValidator", "MsgDelegate", "MsgUndelegate",
-    "MsgBeginRedelegate", "MsgUnjail", "MsgWithdrawDelegatorReward",
-    "MsgWithdrawValidatorCommission", "MsgSubmitProposal", "MsgDeposit", "MsgVote", NULL};
+/* Defaults of genesis validators and MsgCreateValidator (replay.md `genesis.validators`): Decs
+ * as their scaled integers (value x 10^18). */
+#define DEFAULT_COMMISSION_RAW 50000000000000000      /* 0.05 */
+#define DEFAULT_MAX_RATE_RAW 200000000000000000       /* 0.2 */
+#define DEFAULT_MAX_CHANGE_RATE_RAW 10000000000000000 /* 0.01 */
+#define DEFAULT_MIN_SELF_DELEGATION 1
+#define DEFAULT_INFLATION_RAW 130000000000000000      /* 0.13, x/mint's initial inflation */
 
 /* ---- the script in memory ---- */
 
@@ -58,6 +63,10 @@ typedef struct rp_block {
     bool dump;
     rp_tx *txs;
     uint32_t ntxs;
+    ak_addr *absent;      /* `absent`: precommits missing from this height's LastCommit */
+    uint32_t nabsent;
+    ak_addr *double_sign; /* `double_sign`: evidence for the previous height goes in here */
+    uint32_t ndouble_sign;
 } rp_block;
 
 typedef struct rp_gbal {
@@ -72,6 +81,35 @@ typedef struct rp_gprov {
     ak_attrs attrs;
     const cJSON *node;
 } rp_gprov;
+
+typedef struct rp_gval {
+    ak_addr name;
+    ak_amount tokens;
+    ak_dec rate, max_rate, max_change_rate;
+    ak_amount min_self_delegation;
+    const cJSON *node;
+} rp_gval;
+
+typedef struct rp_gdel {
+    ak_addr delegator, validator;
+    ak_amount amount;
+    const cJSON *node;
+} rp_gdel;
+
+/* A `liveness` range: addr is absent from the LastCommits of heights from .. to. */
+typedef struct rp_range {
+    ak_addr addr;
+    ak_height from, to;
+    const cJSON *node;
+} rp_range;
+
+/* What the narration remembers of a validator, to tell what changed in a block. */
+typedef struct rp_vsnap {
+    bool seen, removed, jailed, tombstoned;
+    uint32_t status;
+    ak_amount tokens;
+    ak_dec shares;
+} rp_vsnap;
 
 /* A balance as it was after genesis, for the narration's closing summary. */
 typedef struct rp_snap {
@@ -101,6 +139,33 @@ typedef struct rp {
     rp_block *blocks;
     uint32_t nblocks;
 
+    /* the chain layer's genesis */
+    rp_gval *gval;
+    uint32_t ngval;
+    rp_gdel *gdel;
+    uint32_t ngdel;
+    ak_dec inflation;
+    const cJSON *validators_node;
+    ak_addr *known_vals; /* every validator name the script can create, sorted */
+    uint32_t nknown_vals;
+    bool record_proposers;
+
+    /* liveness: ranges sorted by `from`, swept once over the heights (run_block) */
+    rp_range *ranges;
+    uint32_t nranges;
+    uint32_t lv_next;        /* first range that has not started yet */
+    rp_range *lv_active;     /* ranges that cover the current height (nranges slots) */
+    uint32_t nlv_active;
+    ak_height lv_min_to;     /* smallest `to` among the active ranges */
+    ak_addr *absent_buf;     /* this block's absent names: active ranges, then `absent` */
+    uint32_t nabsent_live;   /* how many of absent_buf come from the ranges */
+    uint32_t cap_absent;
+    ak_evidence *evidence;   /* this block's evidence */
+    uint32_t cap_evidence;
+
+    ak_addr *proposers;      /* record "proposers": proposer of height h at [h - 1] */
+    ak_height nproposers, cap_proposers;
+
     jw results; /* the "results" list, written as a fragment at depth 2 */
     jw dumps;   /* the "dumps" list, likewise */
     uint32_t nresults, ndumps;
@@ -109,6 +174,10 @@ typedef struct rp {
     uint32_t nsnap;
     size_t events_seen; /* narration: events of the current block already told */
     ak_height last_told; /* narration: last height that had a "Block" line */
+    rp_vsnap *vsnap;     /* narration: validators by staking handle after the last block */
+    uint32_t nvsnap;
+    uint32_t *psnap;     /* narration: proposal statuses by id - 1 after the last block */
+    uint32_t npsnap;
 } rp;
 
 /* ---- small helpers ---- */
@@ -156,16 +225,6 @@ static int count_children(const cJSON *n)
     for (const cJSON *c = n ? n->child : NULL; c; c = c->next)
         k++;
     return k;
-}
-
-/* A list that the chain layer would fill: only absent or empty is accepted. */
-static void chain_empty_list(rp *p, const cJSON *node)
-{
-    if (!node)
-        return;
-    jr_array(&p->r, node);
-    if (node->child)
-        jr_fail(&p->r, node, "%s", chain_layer);
 }
 
 /* ---- reading transactions ---- */
@@ -455,6 +514,136 @@ static void id_signer(rp *p, const cJSON *tx, const char *key, ak_addr in_id, ak
     m->signer = a;
 }
 
+/* ---- reading chain messages ---- */
+
+static ak_addr req_name(rp *p, const cJSON *tx, const char *key)
+{
+    return jv_name(&p->r, jr_req(&p->r, tx, key), p->strs);
+}
+
+static ak_dec dec_raw(int64_t scaled)
+{
+    return ak_dec_from_raw(scaled);
+}
+
+static ak_dec opt_dec(rp *p, const cJSON *obj, const char *key, ak_dec dflt)
+{
+    const cJSON *v = jr_opt(obj, key);
+    return v ? jv_dec(&p->r, v) : dflt;
+}
+
+static ak_amount opt_amount(rp *p, const cJSON *obj, const char *key, ak_amount dflt)
+{
+    const cJSON *v = jr_opt(obj, key);
+    return v ? jv_amount(&p->r, v) : dflt;
+}
+
+/* A coin or a list of coins (MsgSubmitProposal `deposit`, MsgDeposit `amount`). */
+static uint32_t read_coins_any(rp *p, const cJSON *node, ak_coin *out, uint32_t cap)
+{
+    if (cJSON_IsArray(node))
+        return jv_coins(&p->r, node, p->strs, out, cap);
+    if (!cJSON_IsString(node))
+        jr_fail(&p->r, node, "expected a coin like \"100uakt\" or a list of coins");
+    out[0] = jv_coin(&p->r, node, p->strs);
+    return 1;
+}
+
+static uint32_t read_vote_option(rp *p, const cJSON *node)
+{
+    const char *s = jr_string(&p->r, node, NULL);
+    if (strcmp(s, "yes") == 0)
+        return AK_VOTE_YES;
+    if (strcmp(s, "no") == 0)
+        return AK_VOTE_NO;
+    if (strcmp(s, "abstain") == 0)
+        return AK_VOTE_ABSTAIN;
+    if (strcmp(s, "no_with_veto") == 0)
+        return AK_VOTE_NO_WITH_VETO;
+    jr_fail(&p->r, node, "expected \"yes\", \"no\", \"abstain\" or \"no_with_veto\", found "
+                         "\"%.60s\"", s);
+}
+
+static void read_weighted_options(rp *p, const cJSON *node, ak_msg *m)
+{
+    static const char *const keys[] = {"option", "weight", NULL};
+    jr *r = &p->r;
+    jr_array(r, node);
+    if (count_children(node) > AK_VOTE_MAX_OPTIONS)
+        jr_fail(r, node, "too many options: at most %d", AK_VOTE_MAX_OPTIONS);
+    uint32_t n = 0;
+    for (const cJSON *c = node->child; c; c = c->next, n++) {
+        jr_keys(r, c, keys);
+        m->vote.options[n].option = read_vote_option(p, jr_req(r, c, "option"));
+        m->vote.options[n].weight = jv_dec(r, jr_req(r, c, "weight"));
+    }
+    m->vote.noptions = n;
+}
+
+/* MsgSubmitProposal `changes`: each module and param must name an entry of the params table;
+ * the value is read in that param's JSON form. Also builds the default summary
+ * "Changes take.default_take_rate, ...". */
+static void read_changes(rp *p, const cJSON *node, ak_msg *m, ak_str *summary)
+{
+    static const char *const keys[] = {"module", "param", "value", NULL};
+    static const char head[] = "Changes ";
+    jr *r = &p->r;
+    jr_array(r, node);
+    uint32_t n = (uint32_t)count_children(node);
+    ak_param_change *ch = jv_alloc(r, &p->arena, n, sizeof *ch);
+    size_t len = sizeof head + sizeof "nothing";
+    uint32_t i = 0;
+    for (const cJSON *c = node->child; c; c = c->next, i++) {
+        jr_keys(r, c, keys);
+        const cJSON *mn = jr_req(r, c, "module"), *pn = jr_req(r, c, "param");
+        const char *ms = jr_string(r, mn, NULL), *ps = jr_string(r, pn, NULL);
+        ak_param_module mod;
+        if (!ak_param_module_from_name(ms, &mod))
+            jr_fail(r, mn, "unknown module \"%.60s\": expected deployment, market, take, "
+                           "staking, slashing, distribution, mint, gov or consensus", ms);
+        const ak_param_def *def = ak_param_find(mod, ps);
+        if (!def)
+            jr_fail(r, pn, "unknown param \"%.60s\" of module %s (see `akashsim params`)", ps,
+                    ms);
+        ch[i].def = def;
+        ak_params_json_value(r, jr_req(r, c, "value"), def, p->strs, &ch[i].value);
+        len += strlen(ak_param_module_name(mod)) + strlen(def->name) + 3;
+    }
+    m->submit_proposal.changes = ch;
+    m->submit_proposal.nchanges = n;
+    char *text = jv_alloc(r, &p->arena, len, 1);
+    size_t k = (size_t)snprintf(text, len, "%s", head);
+    for (i = 0; i < n; i++)
+        k += (size_t)snprintf(text + k, len - k, "%s%s.%s", i ? ", " : "",
+                              ak_param_module_name(ch[i].def->module), ch[i].def->name);
+    if (n == 0)
+        snprintf(text + k, len - k, "nothing");
+    *summary = intern(p, node, text);
+}
+
+static void read_submit_proposal(rp *p, const cJSON *tx, ak_msg *m)
+{
+    jr *r = &p->r;
+    typeof(m->submit_proposal) *sp = &m->submit_proposal;
+    sp->proposer = req_name(p, tx, "proposer");
+    ak_str summary;
+    read_changes(p, jr_req(r, tx, "changes"), m, &summary);
+    sp->ndeposit = read_coins_any(p, jr_req(r, tx, "deposit"), sp->deposit, AK_GOV_MAX_COINS);
+    const cJSON *v;
+    if ((v = jr_opt(tx, "title"))) {
+        sp->title = intern(p, v, jr_string(r, v, NULL));
+    } else {
+        char t[96];
+        snprintf(t, sizeof t, "Proposal by %s", str(p, sp->proposer));
+        sp->title = intern(p, tx, t);
+    }
+    sp->summary = (v = jr_opt(tx, "summary")) ? intern(p, v, jr_string(r, v, NULL)) : summary;
+    if ((v = jr_opt(tx, "metadata")))
+        sp->metadata = intern(p, v, jr_string(r, v, NULL));
+    if ((v = jr_opt(tx, "expedited")))
+        sp->expedited = jr_bool(r, v);
+}
+
 static const char *const *tx_keys(ak_msg_type t)
 {
     static const char *const send[] = {"type", "signer", "from", "to", "amount", NULL};
@@ -477,6 +666,25 @@ static const char *const *tx_keys(ak_msg_type t)
     static const char *const create_lease[] = {"type", "signer", "owner", "bid", NULL};
     static const char *const withdraw[] = {"type", "signer", "provider", "lease", NULL};
     static const char *const close_lease[] = {"type", "signer", "owner", "lease", NULL};
+    static const char *const create_val[] = {"type", "signer", "name", "amount", "commission",
+                                             "max_rate", "max_change_rate",
+                                             "min_self_delegation", NULL};
+    static const char *const edit_val[] = {"type", "signer", "name", "commission",
+                                           "min_self_delegation", NULL};
+    static const char *const delegate[] = {"type", "signer", "delegator", "validator", "amount",
+                                           NULL};
+    static const char *const redelegate[] = {"type", "signer", "delegator", "src", "dst",
+                                             "amount", NULL};
+    static const char *const validator[] = {"type", "signer", "validator", NULL};
+    static const char *const withdraw_reward[] = {"type", "signer", "delegator", "validator",
+                                                  NULL};
+    static const char *const proposal[] = {"type", "signer", "proposer", "changes", "deposit",
+                                           "title", "summary", "metadata", "expedited", NULL};
+    static const char *const gov_deposit[] = {"type", "signer", "depositor", "proposal",
+                                              "amount", NULL};
+    static const char *const vote[] = {"type", "signer", "voter", "proposal", "option", NULL};
+    static const char *const vote_weighted[] = {"type", "signer", "voter", "proposal",
+                                                "options", NULL};
     switch (t) {
     case AK_MSG_SEND: return send;
     case AK_MSG_CREATE_PROVIDER:
@@ -496,14 +704,21 @@ static const char *const *tx_keys(ak_msg_type t)
     case AK_MSG_CREATE_LEASE: return create_lease;
     case AK_MSG_WITHDRAW_LEASE: return withdraw;
     case AK_MSG_CLOSE_LEASE: return close_lease;
+    case AK_MSG_CREATE_VALIDATOR: return create_val;
+    case AK_MSG_EDIT_VALIDATOR: return edit_val;
+    case AK_MSG_DELEGATE:
+    case AK_MSG_UNDELEGATE: return delegate;
+    case AK_MSG_BEGIN_REDELEGATE: return redelegate;
+    case AK_MSG_UNJAIL:
+    case AK_MSG_WITHDRAW_VALIDATOR_COMMISSION: return validator;
+    case AK_MSG_WITHDRAW_DELEGATOR_REWARD: return withdraw_reward;
+    case AK_MSG_SUBMIT_PROPOSAL: return proposal;
+    case AK_MSG_DEPOSIT: return gov_deposit;
+    case AK_MSG_VOTE: return vote;
+    case AK_MSG_VOTE_WEIGHTED: return vote_weighted;
     case AK_MSG_COUNT: break;
     }
     return NULL;
-}
-
-static ak_addr req_name(rp *p, const cJSON *tx, const char *key)
-{
-    return jv_name(&p->r, jr_req(&p->r, tx, key), p->strs);
 }
 
 static void read_tx(rp *p, const cJSON *tx, rp_tx *t)
@@ -513,9 +728,6 @@ static void read_tx(rp *p, const cJSON *tx, rp_tx *t)
     jr_object(r, tx);
     const cJSON *tn = jr_req(r, tx, "type");
     const char *type = jr_string(r, tn, NULL);
-    for (const char *const *c = chain_msgs; *c; c++)
-        if (strcmp(*c, type) == 0)
-            jr_fail(r, tn, "%s: %s", type, chain_layer);
     ak_msg *m = &t->msg;
     memset(m, 0, sizeof *m);
     t->node = tx;
@@ -629,12 +841,138 @@ static void read_tx(rp *p, const cJSON *tx, rp_tx *t)
         m->lease.id = jv_bid_id(r, jr_req(r, tx, "lease"), s);
         id_signer(p, tx, "owner", m->lease.id.owner, m);
         break;
+    case AK_MSG_CREATE_VALIDATOR: {
+        typeof(m->create_validator) *cv = &m->create_validator;
+        cv->validator = req_name(p, tx, "name");
+        cv->amount = jv_coin(r, jr_req(r, tx, "amount"), s);
+        cv->rate = jv_dec(r, jr_req(r, tx, "commission"));
+        cv->max_rate = opt_dec(p, tx, "max_rate", dec_raw(DEFAULT_MAX_RATE_RAW));
+        cv->max_change_rate = opt_dec(p, tx, "max_change_rate",
+                                      dec_raw(DEFAULT_MAX_CHANGE_RATE_RAW));
+        cv->min_self_delegation = opt_amount(p, tx, "min_self_delegation",
+                                             DEFAULT_MIN_SELF_DELEGATION);
+        break;
+    }
+    case AK_MSG_EDIT_VALIDATOR:
+        m->edit_validator.validator = req_name(p, tx, "name");
+        if ((v = jr_opt(tx, "commission"))) {
+            m->edit_validator.has_rate = true;
+            m->edit_validator.rate = jv_dec(r, v);
+        }
+        if ((v = jr_opt(tx, "min_self_delegation"))) {
+            m->edit_validator.has_min_self_delegation = true;
+            m->edit_validator.min_self_delegation = jv_amount(r, v);
+        }
+        break;
+    case AK_MSG_DELEGATE:
+    case AK_MSG_UNDELEGATE:
+        m->delegate.delegator = req_name(p, tx, "delegator");
+        m->delegate.validator = req_name(p, tx, "validator");
+        m->delegate.amount = jv_coin(r, jr_req(r, tx, "amount"), s);
+        break;
+    case AK_MSG_BEGIN_REDELEGATE:
+        m->redelegate.delegator = req_name(p, tx, "delegator");
+        m->redelegate.src = req_name(p, tx, "src");
+        m->redelegate.dst = req_name(p, tx, "dst");
+        m->redelegate.amount = jv_coin(r, jr_req(r, tx, "amount"), s);
+        break;
+    case AK_MSG_UNJAIL:
+    case AK_MSG_WITHDRAW_VALIDATOR_COMMISSION:
+        m->validator.validator = req_name(p, tx, "validator");
+        break;
+    case AK_MSG_WITHDRAW_DELEGATOR_REWARD:
+        m->withdraw_reward.delegator = req_name(p, tx, "delegator");
+        m->withdraw_reward.validator = req_name(p, tx, "validator");
+        break;
+    case AK_MSG_SUBMIT_PROPOSAL:
+        read_submit_proposal(p, tx, m);
+        break;
+    case AK_MSG_DEPOSIT:
+        m->gov_deposit.depositor = req_name(p, tx, "depositor");
+        m->gov_deposit.proposal = jr_uint(r, jr_req(r, tx, "proposal"), UINT64_MAX);
+        m->gov_deposit.namount = read_coins_any(p, jr_req(r, tx, "amount"),
+                                                m->gov_deposit.amount, AK_GOV_MAX_COINS);
+        break;
+    case AK_MSG_VOTE:
+        m->vote.voter = req_name(p, tx, "voter");
+        m->vote.proposal = jr_uint(r, jr_req(r, tx, "proposal"), UINT64_MAX);
+        m->vote.options[0].option = read_vote_option(p, jr_req(r, tx, "option"));
+        m->vote.options[0].weight = ak_dec_from_int(1);
+        m->vote.noptions = 1;
+        break;
+    case AK_MSG_VOTE_WEIGHTED:
+        m->vote.voter = req_name(p, tx, "voter");
+        m->vote.proposal = jr_uint(r, jr_req(r, tx, "proposal"), UINT64_MAX);
+        read_weighted_options(p, jr_req(r, tx, "options"), m);
+        break;
     case AK_MSG_COUNT:
         break;
     }
 }
 
 /* ---- reading the script ---- */
+
+/* An amount of the bond denom: a coin ("5000000uakt") or a bare amount ("5000000", 5000000). */
+static ak_amount read_bond_amount(rp *p, const cJSON *node)
+{
+    if (cJSON_IsString(node) && node->valuestring[0] >= '0' && node->valuestring[0] <= '9') {
+        const char *t = node->valuestring;
+        while (*t >= '0' && *t <= '9')
+            t++;
+        if (*t) {
+            ak_coin c = jv_coin(&p->r, node, p->strs);
+            ak_denom bond = p->params.staking.bond_denom;
+            if (c.denom != bond)
+                jr_fail(&p->r, node, "expected an amount of the bond denom %s, found %s",
+                        str(p, bond), str(p, c.denom));
+            return c.amount;
+        }
+    }
+    return jv_amount(&p->r, node);
+}
+
+static void read_genesis_validators(rp *p, const cJSON *node)
+{
+    static const char *const keys[] = {"name", "tokens", "commission", "max_rate",
+                                       "max_change_rate", "min_self_delegation", NULL};
+    jr *r = &p->r;
+    jr_array(r, node);
+    p->validators_node = node;
+    p->ngval = (uint32_t)count_children(node);
+    p->gval = jv_alloc(r, &p->arena, p->ngval, sizeof *p->gval);
+    uint32_t i = 0;
+    for (const cJSON *c = node->child; c; c = c->next, i++) {
+        rp_gval *gv = &p->gval[i];
+        jr_keys(r, c, keys);
+        gv->node = c;
+        gv->name = req_name(p, c, "name");
+        gv->tokens = read_bond_amount(p, jr_req(r, c, "tokens"));
+        gv->rate = opt_dec(p, c, "commission", dec_raw(DEFAULT_COMMISSION_RAW));
+        gv->max_rate = opt_dec(p, c, "max_rate", dec_raw(DEFAULT_MAX_RATE_RAW));
+        gv->max_change_rate = opt_dec(p, c, "max_change_rate",
+                                      dec_raw(DEFAULT_MAX_CHANGE_RATE_RAW));
+        gv->min_self_delegation = opt_amount(p, c, "min_self_delegation",
+                                             DEFAULT_MIN_SELF_DELEGATION);
+    }
+}
+
+static void read_genesis_delegations(rp *p, const cJSON *node)
+{
+    static const char *const keys[] = {"delegator", "validator", "amount", NULL};
+    jr *r = &p->r;
+    jr_array(r, node);
+    p->ngdel = (uint32_t)count_children(node);
+    p->gdel = jv_alloc(r, &p->arena, p->ngdel, sizeof *p->gdel);
+    uint32_t i = 0;
+    for (const cJSON *c = node->child; c; c = c->next, i++) {
+        rp_gdel *gd = &p->gdel[i];
+        jr_keys(r, c, keys);
+        gd->node = c;
+        gd->delegator = req_name(p, c, "delegator");
+        gd->validator = req_name(p, c, "validator");
+        gd->amount = read_bond_amount(p, jr_req(r, c, "amount"));
+    }
+}
 
 static void read_genesis(rp *p, const cJSON *g)
 {
@@ -645,6 +983,7 @@ static void read_genesis(rp *p, const cJSON *g)
     jr *r = &p->r;
     p->time0 = DEFAULT_TIME;
     p->block_time_s = DEFAULT_BLOCK_TIME_S;
+    p->inflation = dec_raw(DEFAULT_INFLATION_RAW);
     if (!g)
         return;
     jr_keys(r, g, keys);
@@ -653,11 +992,12 @@ static void read_genesis(rp *p, const cJSON *g)
         p->time0 = jv_time(r, v);
     if ((v = jr_opt(g, "block_time_s")))
         p->block_time_s = jr_int(r, v, 1, MAX_BLOCK_TIME_S);
-    chain_empty_list(p, jr_opt(g, "validators"));
-    chain_empty_list(p, jr_opt(g, "delegations"));
-    if ((v = jr_opt(g, "mint_inflation")) &&
-        !(cJSON_IsString(v) && v->valuestring[0] == '\0'))
-        jr_fail(r, v, "%s", chain_layer);
+    if ((v = jr_opt(g, "validators")))
+        read_genesis_validators(p, v);
+    if ((v = jr_opt(g, "delegations")))
+        read_genesis_delegations(p, v);
+    if ((v = jr_opt(g, "mint_inflation")))
+        p->inflation = jv_dec(r, v);
 
     if ((v = jr_opt(g, "accounts"))) {
         jr_object(r, v);
@@ -726,8 +1066,10 @@ static void read_blocks(rp *p, const cJSON *blocks)
         const cJSON *v;
         if ((v = jr_opt(b, "dump")))
             blk->dump = jr_bool(r, v);
-        chain_empty_list(p, jr_opt(b, "absent"));
-        chain_empty_list(p, jr_opt(b, "double_sign"));
+        if ((v = jr_opt(b, "absent")))
+            blk->absent = read_names(p, v, &blk->nabsent);
+        if ((v = jr_opt(b, "double_sign")))
+            blk->double_sign = read_names(p, v, &blk->ndouble_sign);
         const cJSON *txs = jr_array(r, jr_req(r, b, "txs"));
         blk->ntxs = (uint32_t)count_children(txs);
         blk->txs = jv_alloc(r, &p->arena, blk->ntxs, sizeof *blk->txs);
@@ -735,6 +1077,95 @@ static void read_blocks(rp *p, const cJSON *blocks)
         for (const cJSON *t = txs->child; t; t = t->next)
             read_tx(p, t, &blk->txs[k++]);
     }
+}
+
+static void read_liveness(rp *p, const cJSON *node)
+{
+    static const char *const keys[] = {"validator", "absent_from", "absent_to", NULL};
+    jr *r = &p->r;
+    jr_array(r, node);
+    p->nranges = (uint32_t)count_children(node);
+    p->ranges = jv_alloc(r, &p->arena, p->nranges, sizeof *p->ranges);
+    p->lv_active = jv_alloc(r, &p->arena, p->nranges, sizeof *p->lv_active);
+    uint32_t i = 0;
+    for (const cJSON *c = node->child; c; c = c->next, i++) {
+        rp_range *g = &p->ranges[i];
+        jr_keys(r, c, keys);
+        g->node = c;
+        g->addr = req_name(p, c, "validator");
+        g->from = jr_int(r, jr_req(r, c, "absent_from"), 1, AK_REPLAY_MAX_HEIGHT);
+        const cJSON *to = jr_req(r, c, "absent_to");
+        g->to = jr_int(r, to, 1, AK_REPLAY_MAX_HEIGHT);
+        if (g->to < g->from)
+            jr_fail(r, to, "absent_to %" PRId64 " is before absent_from %" PRId64, g->to,
+                    g->from);
+    }
+}
+
+static void read_record(rp *p, const cJSON *node)
+{
+    jr *r = &p->r;
+    jr_array(r, node);
+    for (const cJSON *c = node->child; c; c = c->next) {
+        const char *s = jr_string(r, c, NULL);
+        if (strcmp(s, "proposers") == 0)
+            p->record_proposers = true;
+        else
+            jr_fail(r, c, "unknown record \"%.60s\": expected \"proposers\"", s);
+    }
+}
+
+static int addr_cmp(const void *a, const void *b)
+{
+    ak_addr x = *(const ak_addr *)a, y = *(const ak_addr *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void known_validator(rp *p, const cJSON *node, ak_addr a)
+{
+    if (!bsearch(&a, p->known_vals, p->nknown_vals, sizeof a, addr_cmp))
+        jr_fail(&p->r, node, "no validator named \"%s\": not in genesis.validators and not "
+                             "created by a MsgCreateValidator of the script", str(p, a));
+}
+
+/* Names in `liveness`, `absent` and `double_sign` must be validators the script can have: a
+ * genesis validator or one a MsgCreateValidator creates (a typo would otherwise do nothing). */
+static void check_validator_names(rp *p, const cJSON *blocks)
+{
+    jr *r = &p->r;
+    uint32_t n = p->ngval;
+    for (uint32_t b = 0; b < p->nblocks; b++)
+        for (uint32_t t = 0; t < p->blocks[b].ntxs; t++)
+            n += p->blocks[b].txs[t].msg.type == AK_MSG_CREATE_VALIDATOR;
+    p->known_vals = jv_alloc(r, &p->arena, n, sizeof *p->known_vals);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < p->ngval; i++)
+        p->known_vals[k++] = p->gval[i].name;
+    for (uint32_t b = 0; b < p->nblocks; b++)
+        for (uint32_t t = 0; t < p->blocks[b].ntxs; t++)
+            if (p->blocks[b].txs[t].msg.type == AK_MSG_CREATE_VALIDATOR)
+                p->known_vals[k++] = p->blocks[b].txs[t].msg.create_validator.validator;
+    qsort(p->known_vals, k, sizeof *p->known_vals, addr_cmp);
+    p->nknown_vals = k;
+    for (uint32_t i = 0; i < p->nranges; i++)
+        known_validator(p, jr_opt(p->ranges[i].node, "validator"), p->ranges[i].addr);
+    uint32_t b = 0;
+    for (const cJSON *bn = blocks->child; bn; bn = bn->next, b++) {
+        const char *const lists[] = {"absent", "double_sign"};
+        for (int l = 0; l < 2; l++) {
+            const cJSON *v = jr_opt(bn, lists[l]);
+            const ak_addr *names = l ? p->blocks[b].double_sign : p->blocks[b].absent;
+            uint32_t i = 0;
+            for (const cJSON *c = v ? v->child : NULL; c; c = c->next, i++)
+                known_validator(p, c, names[i]);
+        }
+    }
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+    const rp_range *x = a, *y = b;
+    return x->from < y->from ? -1 : x->from > y->from;
 }
 
 static void read_script(rp *p)
@@ -763,12 +1194,17 @@ static void read_script(rp *p)
     ak_params_json_validate(r, p->params_node, p->strs, &p->params);
 
     read_genesis(p, jr_opt(p->root, "genesis"));
-    chain_empty_list(p, jr_opt(p->root, "liveness"));
-    chain_empty_list(p, jr_opt(p->root, "record"));
-    read_blocks(p, jr_req(r, p->root, "blocks"));
+    if ((v = jr_opt(p->root, "liveness")))
+        read_liveness(p, v);
+    if ((v = jr_opt(p->root, "record")))
+        read_record(p, v);
+    const cJSON *blocks = jr_req(r, p->root, "blocks");
+    read_blocks(p, blocks);
+    check_validator_names(p, blocks);
 }
 
-/* Genesis: params, clock, balances, providers. Errors are script errors (exit 2). */
+/* Genesis: params, clock, balances, providers, then the chain layer's validators, delegations
+ * and inflation, and the start of consensus. Errors are script errors (exit 2). */
 static void genesis(rp *p)
 {
     jr *r = &p->r;
@@ -791,6 +1227,37 @@ static void genesis(rp *p)
             jr_fail(r, gp->node, "%s: %s", ak_err_name(rc),
                     res.detail[0] ? res.detail : ak_err_message(rc));
     }
+    for (uint32_t i = 0; i < p->ngval; i++) {
+        const rp_gval *gv = &p->gval[i];
+        ak_tx_result res;
+        memset(&res, 0, sizeof res);
+        int rc = ak_app_genesis_validator(p->app, gv->name, gv->tokens, gv->rate, gv->max_rate,
+                                          gv->max_change_rate, gv->min_self_delegation, &res);
+        if (rc)
+            jr_fail(r, gv->node, "%s: %s", ak_err_name(rc),
+                    res.detail[0] ? res.detail : ak_err_message(rc));
+    }
+    for (uint32_t i = 0; i < p->ngdel; i++) {
+        const rp_gdel *gd = &p->gdel[i];
+        ak_tx_result res;
+        memset(&res, 0, sizeof res);
+        int rc = ak_app_genesis_delegation(p->app, gd->delegator, gd->validator, gd->amount,
+                                           &res);
+        if (rc)
+            jr_fail(r, gd->node, "%s: %s", ak_err_name(rc),
+                    res.detail[0] ? res.detail : ak_err_message(rc));
+    }
+    ak_app_set_inflation(p->app, p->inflation);
+    int rc = ak_app_genesis_finish(p->app);
+    if (rc == AK_EINVAL)
+        jr_fail(r, p->validators_node, "no genesis validator has power: a validator needs "
+                                       "tokens of at least %d (power 1) to start the chain",
+                POWER_REDUCTION);
+    if (rc)
+        jr_fail(r, p->validators_node, "%s: %s", ak_err_name(rc), ak_err_message(rc));
+    /* the liveness sweep (run_block) takes the ranges in order of their first height */
+    if (p->nranges > 1)
+        qsort(p->ranges, p->nranges, sizeof *p->ranges, range_cmp);
 }
 
 /* ---- loading: file, UTF-8, JSON ---- */
@@ -1419,6 +1886,285 @@ static void write_grants(jw *w, sw *s, const ak_app *app, const ak_strtab *strs)
     jw_array_end(w);
 }
 
+/* ---- the chain layer's state (replay.md "Output": validators ... mint) ---- */
+
+/* A sort key of up to three names, a time and a tie-breaker (entries of one record). */
+typedef struct citem {
+    const char *k1, *k2, *k3;
+    int64_t t;
+    uint32_t h, e;
+} citem;
+
+static int citem_cmp(const void *a, const void *b)
+{
+    const citem *x = a, *y = b;
+    int c = strcmp(x->k1, y->k1);
+    if (!c)
+        c = strcmp(x->k2, y->k2);
+    if (!c)
+        c = strcmp(x->k3 ? x->k3 : "", y->k3 ? y->k3 : "");
+    if (c)
+        return c;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    if (x->h != y->h)
+        return x->h < y->h ? -1 : 1;
+    return x->e < y->e ? -1 : x->e > y->e;
+}
+
+static citem *citems(sw *s, size_t n)
+{
+    citem *v = ak_arena_alloc(&s->arena, (n ? n : 1) * sizeof *v);
+    if (!v)
+        s->oom = true;
+    return v;
+}
+
+static void kdec(jw *w, const char *key, ak_dec d)
+{
+    char buf[AK_DEC_STRLEN];
+    ak_dec_format(d, buf, sizeof buf);
+    jw_kstr(w, key, buf);
+}
+
+/* An RFC 3339 time, or null for 0 (not set). */
+static void ktime(jw *w, const char *key, ak_unix t)
+{
+    char buf[JV_TIME_STRLEN];
+    jw_key(w, key);
+    if (t == 0 || !jv_format_time(t, buf, sizeof buf))
+        jw_null(w);
+    else
+        jw_str(w, buf);
+}
+
+static const char *vname(const ak_app *app, const ak_strtab *strs, uint32_t val)
+{
+    const ak_staking *st = ak_app_staking(app);
+    if (val >= st->vals.len)
+        return "";
+    return ak_strtab_get(strs, ((const ak_validator *)ak_pool_at(&st->vals, val))->addr);
+}
+
+static void write_validators(jw *w, sw *s, const ak_app *app, const ak_strtab *strs)
+{
+    const ak_staking *st = ak_app_staking(app);
+    const ak_slashing *sl = ak_app_slashing(app);
+    const ak_distribution *di = ak_app_distribution(app);
+    ak_denom denom = ak_app_params(app)->staking.bond_denom;
+    uint32_t n = st->vals.len;
+    item *v = items(s, n);
+    if (!v)
+        return;
+    size_t k = 0;
+    for (uint32_t h = 0; h < n; h++) {
+        const ak_validator *val = ak_pool_at(&st->vals, h);
+        if (!val->removed)
+            v[k++] = (item){ak_strtab_get(strs, val->addr), NULL, h};
+    }
+    sort_items(v, k);
+    jw_key(w, "validators");
+    jw_array(w);
+    for (size_t i = 0; i < k; i++) {
+        const ak_validator *val = ak_pool_at(&st->vals, v[i].h);
+        uint32_t ih = ak_map_get(&sl->info_index, ak_key2(val->addr, 0));
+        const ak_signing_info *si = ih == AK_POOL_NONE ? NULL : ak_pool_at(&sl->infos, ih);
+        jw_object_flat(w);
+        jw_kstr(w, "name", v[i].k1);
+        jw_kstr(w, "status", ak_bond_status_name(val->status));
+        jw_kbool(w, "jailed", val->jailed);
+        jw_kbool(w, "tombstoned", si && si->tombstoned);
+        kamount(w, "tokens", val->tokens);
+        kdec(w, "delegator_shares", val->shares);
+        jw_kint(w, "power", val->tokens / POWER_REDUCTION);
+        jw_kint(w, "missed_blocks", si ? si->missed : 0);
+        kdec(w, "commission", val->commission_rate);
+        jw_key(w, "outstanding_rewards");
+        jw_object_flat(w);
+        kdec(w, ak_strtab_get(strs, denom),
+             v[i].h < di->vals.len
+                 ? ((const ak_val_dist *)ak_pool_at(&di->vals, v[i].h))->outstanding
+                 : ak_dec_zero());
+        jw_object_end(w);
+        if (si && si->jailed_until != 0)
+            ktime(w, "jailed_until", si->jailed_until);
+        jw_object_end(w);
+    }
+    jw_array_end(w);
+}
+
+static void write_delegations(jw *w, sw *s, const ak_app *app, const ak_strtab *strs)
+{
+    const ak_staking *st = ak_app_staking(app);
+    uint32_t n = st->dels.len;
+    item *v = items(s, n);
+    if (!v)
+        return;
+    size_t k = 0;
+    for (uint32_t h = 0; h < n; h++) {
+        const ak_delegation *d = ak_pool_at(&st->dels, h);
+        if (ak_dec_is_positive(d->shares))
+            v[k++] = (item){ak_strtab_get(strs, d->delegator), vname(app, strs, d->val), h};
+    }
+    sort_items(v, k);
+    jw_key(w, "delegations");
+    jw_array(w);
+    for (size_t i = 0; i < k; i++) {
+        const ak_delegation *d = ak_pool_at(&st->dels, v[i].h);
+        jw_object_flat(w);
+        jw_kstr(w, "delegator", v[i].k1);
+        jw_kstr(w, "validator", v[i].k2);
+        kdec(w, "shares", d->shares);
+        jw_object_end(w);
+    }
+    jw_array_end(w);
+}
+
+static void write_unbonding(jw *w, sw *s, const ak_app *app, const ak_strtab *strs)
+{
+    const ak_staking *st = ak_app_staking(app);
+    uint32_t ne = st->ubd_entries.len;
+    citem *v = citems(s, ne);
+    if (!v)
+        return;
+    size_t k = 0;
+    for (uint32_t h = 0; h < st->ubds.len; h++) {
+        const ak_ubd *u = ak_pool_at(&st->ubds, h);
+        for (uint32_t e = u->entries; e != AK_POOL_NONE && e < ne && k < ne;) {
+            const ak_ubd_entry *en = ak_pool_at(&st->ubd_entries, e);
+            v[k++] = (citem){ak_strtab_get(strs, u->delegator), vname(app, strs, u->val), NULL,
+                             en->completion_time, h, e};
+            e = en->next;
+        }
+    }
+    if (k > 1)
+        qsort(v, k, sizeof *v, citem_cmp);
+    jw_key(w, "unbonding");
+    jw_array(w);
+    for (size_t i = 0; i < k; i++) {
+        const ak_ubd_entry *en = ak_pool_at(&st->ubd_entries, v[i].e);
+        jw_object_flat(w);
+        jw_kstr(w, "delegator", v[i].k1);
+        jw_kstr(w, "validator", v[i].k2);
+        kamount(w, "balance", en->balance);
+        kamount(w, "initial_balance", en->initial_balance);
+        ktime(w, "completion_time", en->completion_time);
+        jw_kint(w, "creation_height", en->creation_height);
+        jw_object_end(w);
+    }
+    jw_array_end(w);
+}
+
+static void write_redelegations(jw *w, sw *s, const ak_app *app, const ak_strtab *strs)
+{
+    const ak_staking *st = ak_app_staking(app);
+    uint32_t ne = st->red_entries.len;
+    citem *v = citems(s, ne);
+    if (!v)
+        return;
+    size_t k = 0;
+    for (uint32_t h = 0; h < st->reds.len; h++) {
+        const ak_red *rd = ak_pool_at(&st->reds, h);
+        for (uint32_t e = rd->entries; e != AK_POOL_NONE && e < ne && k < ne;) {
+            const ak_red_entry *en = ak_pool_at(&st->red_entries, e);
+            v[k++] = (citem){ak_strtab_get(strs, rd->delegator), vname(app, strs, rd->src),
+                             vname(app, strs, rd->dst), en->completion_time, h, e};
+            e = en->next;
+        }
+    }
+    if (k > 1)
+        qsort(v, k, sizeof *v, citem_cmp);
+    jw_key(w, "redelegations");
+    jw_array(w);
+    for (size_t i = 0; i < k; i++) {
+        const ak_red_entry *en = ak_pool_at(&st->red_entries, v[i].e);
+        jw_object_flat(w);
+        jw_kstr(w, "delegator", v[i].k1);
+        jw_kstr(w, "src", v[i].k2);
+        jw_kstr(w, "dst", v[i].k3);
+        kamount(w, "initial_balance", en->initial_balance);
+        kdec(w, "shares_dst", en->shares_dst);
+        ktime(w, "completion_time", en->completion_time);
+        jw_kint(w, "creation_height", en->creation_height);
+        jw_object_end(w);
+    }
+    jw_array_end(w);
+}
+
+static void write_coins(jw *w, const ak_strtab *strs, const ak_coin *c, uint32_t n)
+{
+    jw_array_flat(w);
+    for (uint32_t i = 0; i < n; i++) {
+        char buf[192];
+        jv_format_coin(strs, c[i], buf, sizeof buf);
+        jw_str(w, buf);
+    }
+    jw_array_end(w);
+}
+
+static void write_proposals(jw *w, const ak_app *app, const ak_strtab *strs)
+{
+    const ak_gov *g = ak_app_gov(app);
+    jw_key(w, "proposals");
+    jw_array(w);
+    /* handle = id - 1: the pool is in id order already */
+    for (uint32_t h = 0; h < g->proposals.len; h++) {
+        const ak_proposal *pr = ak_pool_at(&g->proposals, h);
+        jw_object_flat(w);
+        jw_key(w, "id");
+        jw_uint(w, pr->id);
+        jw_kstr(w, "status", ak_proposal_status_name(pr->status));
+        jw_kstr(w, "proposer", ak_strtab_get(strs, pr->proposer));
+        jw_kstr(w, "title", ak_strtab_get(strs, pr->title));
+        jw_kbool(w, "expedited", pr->expedited);
+        jw_key(w, "modules");
+        jw_array_flat(w);
+        for (uint32_t m = 0; m < pr->nmodules && m < AK_PM_COUNT; m++)
+            jw_str(w, ak_param_module_name(pr->modules[m]));
+        jw_array_end(w);
+        jw_key(w, "tally");
+        jw_object_flat(w);
+        kamount(w, "yes", pr->tally_yes);
+        kamount(w, "no", pr->tally_no);
+        kamount(w, "abstain", pr->tally_abstain);
+        kamount(w, "no_with_veto", pr->tally_veto);
+        jw_object_end(w);
+        jw_key(w, "total_deposit");
+        write_coins(w, strs, pr->total_deposit, pr->n_total_deposit);
+        ktime(w, "submit_time", pr->submit_time);
+        ktime(w, "deposit_end_time", pr->deposit_end_time);
+        ktime(w, "voting_start_time", pr->voting_start_time);
+        ktime(w, "voting_end_time", pr->voting_end_time);
+        if (pr->status == AK_PROPOSAL_FAILED || pr->failed_reason != 0)
+            jw_kstr(w, "failed_reason", ak_strtab_get(strs, pr->failed_reason));
+        jw_object_end(w);
+    }
+    jw_array_end(w);
+}
+
+static void write_mint(jw *w, const ak_app *app)
+{
+    const ak_minter *m = ak_app_minter(app);
+    jw_key(w, "mint");
+    jw_object_flat(w);
+    kdec(w, "inflation", m->inflation);
+    kdec(w, "annual_provisions", m->annual_provisions);
+    jw_object_end(w);
+}
+
+/* The chain layer's part of a state, when it runs. */
+static void write_chain(jw *w, sw *s, const ak_app *app, const ak_strtab *strs)
+{
+    if (!ak_app_chain_active(app))
+        return;
+    write_validators(w, s, app, strs);
+    write_delegations(w, s, app, strs);
+    write_unbonding(w, s, app, strs);
+    write_redelegations(w, s, app, strs);
+    write_proposals(w, app, strs);
+    write_mint(w, app);
+}
+
 /* The header time of the current height, or the genesis time before block 1. */
 static ak_unix now(const rp *p)
 {
@@ -1445,6 +2191,7 @@ static bool write_state(rp *p, jw *w)
     write_escrow(w, &s, p->app, strs);
     write_providers(w, &s, p->app, strs);
     write_grants(w, &s, p->app, strs);
+    write_chain(w, &s, p->app, strs);
     jw_key(w, "params");
     ak_params_json_write(w, ak_app_params(p->app), strs, false);
     jw_object_end(w);
@@ -1471,6 +2218,19 @@ static void fmt_amount_(const rp *p, ak_denom d, ak_amount a, bool sign, char *b
 static void fmt_amount(const rp *p, ak_denom d, ak_amount a, char *buf, size_t cap)
 {
     fmt_amount_(p, d, a, false, buf, cap);
+}
+
+/* A Dec without the trailing zeros of its fraction: "0.05", "1". */
+static void fmt_dec(ak_dec d, char *buf, size_t cap)
+{
+    char t[AK_DEC_STRLEN];
+    ak_dec_format(d, t, sizeof t);
+    size_t n = strlen(t);
+    while (n > 0 && t[n - 1] == '0')
+        t[--n] = '\0';
+    if (n > 0 && t[n - 1] == '.')
+        t[--n] = '\0';
+    snprintf(buf, cap, "%s", t);
 }
 
 static void fmt_deccoin(const rp *p, ak_deccoin c, char *buf, size_t cap)
@@ -1623,12 +2383,126 @@ static void tell_block(rp *p, ak_height h)
     char t[JV_TIME_STRLEN];
     if (!jv_format_time(ak_app_time(p->app), t, sizeof t))
         snprintf(t, sizeof t, "?");
+    char by[96] = "";
+    ak_addr proposer = ak_app_proposer(p->app);
+    if (proposer != AK_ADDR_NONE)
+        snprintf(by, sizeof by, ", proposed by %s", str(p, proposer));
     if (h > p->last_told + 1)
-        fprintf(p->out, "\nBlock %" PRId64 " at %s, after %" PRId64 " empty block%s\n", h, t,
-                h - p->last_told - 1, h - p->last_told - 1 == 1 ? "" : "s");
+        fprintf(p->out, "\nBlock %" PRId64 " at %s%s, after %" PRId64 " empty block%s\n", h, t,
+                by, h - p->last_told - 1, h - p->last_told - 1 == 1 ? "" : "s");
     else
-        fprintf(p->out, "\nBlock %" PRId64 " at %s\n", h, t);
+        fprintf(p->out, "\nBlock %" PRId64 " at %s%s\n", h, t, by);
     p->last_told = h;
+}
+
+/* The "Block" line of height h, unless it was printed already. */
+static void tell_block_once(rp *p, ak_height h)
+{
+    if (p->last_told != h)
+        tell_block(p, h);
+}
+
+/* Remember the validators and proposals as they are now (narration). False when out of
+ * memory. */
+static bool chain_snapshot(rp *p)
+{
+    const ak_staking *st = ak_app_staking(p->app);
+    const ak_slashing *sl = ak_app_slashing(p->app);
+    const ak_gov *g = ak_app_gov(p->app);
+    if (st->vals.len > p->nvsnap) {
+        rp_vsnap *nv = realloc(p->vsnap, st->vals.len * sizeof *nv);
+        if (!nv)
+            return false;
+        memset(nv + p->nvsnap, 0, (st->vals.len - p->nvsnap) * sizeof *nv);
+        p->vsnap = nv;
+        p->nvsnap = st->vals.len;
+    }
+    for (uint32_t h = 0; h < st->vals.len; h++) {
+        const ak_validator *v = ak_pool_at(&st->vals, h);
+        uint32_t ih = ak_map_get(&sl->info_index, ak_key2(v->addr, 0));
+        const ak_signing_info *si = ih == AK_POOL_NONE ? NULL : ak_pool_at(&sl->infos, ih);
+        p->vsnap[h] = (rp_vsnap){true, v->removed, v->jailed, si && si->tombstoned, v->status,
+                                 v->tokens, v->shares};
+    }
+    if (g->proposals.len > p->npsnap) {
+        uint32_t *np = realloc(p->psnap, g->proposals.len * sizeof *np);
+        if (!np)
+            return false;
+        memset(np + p->npsnap, 0, (g->proposals.len - p->npsnap) * sizeof *np);
+        p->psnap = np;
+        p->npsnap = g->proposals.len;
+    }
+    for (uint32_t h = 0; h < g->proposals.len; h++)
+        p->psnap[h] = ((const ak_proposal *)ak_pool_at(&g->proposals, h))->status;
+    return true;
+}
+
+/* Tell what changed in the chain layer during block h, read from the state: validators
+ * jailed, unjailed, tombstoned or slashed (tokens down with shares unchanged: a slash never
+ * touches shares), joining or leaving the active set, and proposals that changed status. Costs
+ * O(validators + proposals) per block, so only narration calls it. */
+static void tell_chain(rp *p, ak_height h)
+{
+    if (!ak_app_chain_active(p->app))
+        return;
+    const ak_staking *st = ak_app_staking(p->app);
+    const ak_slashing *sl = ak_app_slashing(p->app);
+    const ak_gov *g = ak_app_gov(p->app);
+    FILE *o = p->out;
+    char a[128];
+    ak_denom bond = ak_app_params(p->app)->staking.bond_denom;
+    for (uint32_t vh = 0; vh < st->vals.len && vh < p->nvsnap; vh++) {
+        const ak_validator *v = ak_pool_at(&st->vals, vh);
+        const rp_vsnap *was = &p->vsnap[vh];
+        if (!was->seen || was->removed || v->removed)
+            continue;
+        const char *name = str(p, v->addr);
+        uint32_t ih = ak_map_get(&sl->info_index, ak_key2(v->addr, 0));
+        const ak_signing_info *si = ih == AK_POOL_NONE ? NULL : ak_pool_at(&sl->infos, ih);
+        if (v->tokens < was->tokens && ak_dec_cmp(v->shares, was->shares) == 0) {
+            tell_block_once(p, h);
+            fmt_amount(p, bond, was->tokens - v->tokens, a, sizeof a);
+            fprintf(o, "      validator %s slashed: %s burned\n", name, a);
+        }
+        if (si && si->tombstoned && !was->tombstoned) {
+            tell_block_once(p, h);
+            fprintf(o, "      validator %s tombstoned for double signing: jailed for ever\n",
+                    name);
+        } else if (v->jailed && !was->jailed) {
+            char t[JV_TIME_STRLEN] = "?";
+            if (si)
+                jv_format_time(si->jailed_until, t, sizeof t);
+            tell_block_once(p, h);
+            fprintf(o, "      validator %s jailed (until %s)\n", name, t);
+        } else if (!v->jailed && was->jailed) {
+            tell_block_once(p, h);
+            fprintf(o, "      validator %s unjailed\n", name);
+        }
+        if (v->status != was->status) {
+            tell_block_once(p, h);
+            fprintf(o, "      validator %s is now %s\n", name, ak_bond_status_name(v->status));
+        }
+    }
+    for (uint32_t ph = 0; ph < g->proposals.len; ph++) {
+        const ak_proposal *pr = ak_pool_at(&g->proposals, ph);
+        uint32_t was = ph < p->npsnap ? p->psnap[ph] : 0;
+        if (pr->status == was || (was == 0 && pr->status == AK_PROPOSAL_DEPOSIT_PERIOD))
+            continue;
+        const char *what = pr->status == AK_PROPOSAL_VOTING_PERIOD ? "enters its voting period"
+                           : pr->status == AK_PROPOSAL_DROPPED
+                               ? "dropped: its deposit period ended below the minimum deposit"
+                               : ak_proposal_status_name(pr->status);
+        tell_block_once(p, h);
+        fprintf(o, "      proposal %" PRIu64 " %s", pr->id, what);
+        if (pr->status == AK_PROPOSAL_PASSED || pr->status == AK_PROPOSAL_REJECTED ||
+            pr->status == AK_PROPOSAL_FAILED)
+            fprintf(o, " (yes %" PRId64 ", no %" PRId64 ", abstain %" PRId64
+                       ", no with veto %" PRId64 ")",
+                    pr->tally_yes, pr->tally_no, pr->tally_abstain, pr->tally_veto);
+        if (pr->status == AK_PROPOSAL_FAILED && pr->failed_reason)
+            fprintf(o, ": %s", str(p, pr->failed_reason));
+        fputc('\n', o);
+    }
 }
 
 static void tell_tx(rp *p, const ak_msg *m, const ak_tx_result *res)
@@ -1686,6 +2560,22 @@ static void tell_genesis(rp *p)
     for (uint32_t i = 0; i < p->ngprov; i++)
         fprintf(o, "  %s is a provider at %s\n", str(p, p->gprov[i].owner),
                 str(p, p->gprov[i].host_uri));
+    ak_denom bond = ak_app_params(p->app)->staking.bond_denom;
+    for (uint32_t i = 0; i < p->ngval; i++) {
+        char c[AK_DEC_STRLEN];
+        fmt_amount(p, bond, p->gval[i].tokens, a, sizeof a);
+        fmt_dec(p->gval[i].rate, c, sizeof c);
+        fprintf(o, "  %s validates with a self-bond of %s (power %" PRId64 ", commission %s)\n",
+                str(p, p->gval[i].name), a, p->gval[i].tokens / POWER_REDUCTION, c);
+    }
+    for (uint32_t i = 0; i < p->ngdel; i++) {
+        fmt_amount(p, bond, p->gdel[i].amount, a, sizeof a);
+        fprintf(o, "  %s delegates %s to %s\n", str(p, p->gdel[i].delegator), a,
+                str(p, p->gdel[i].validator));
+    }
+    for (uint32_t i = 0; i < p->nranges; i++)
+        fprintf(o, "  %s is absent from the LastCommits of heights %" PRId64 " to %" PRId64 "\n",
+                str(p, p->ranges[i].addr), p->ranges[i].from, p->ranges[i].to);
 }
 
 static void tell_summary(rp *p)
@@ -1815,14 +2705,145 @@ static bool app_failed(rp *p, int rc, ak_height h, const char *what)
     return false;
 }
 
+/* Make room for want elements of size sz in *buf (capacity *cap). False when out of memory. */
+static bool reserve(void **buf, uint32_t *cap, uint64_t want, size_t sz)
+{
+    if (want <= *cap)
+        return true;
+    uint64_t nc = want < 16 ? 16 : want * 2;
+    if (nc > UINT32_MAX || nc > SIZE_MAX / sz)
+        return false;
+    void *nb = realloc(*buf, (size_t)(nc * sz));
+    if (!nb)
+        return false;
+    *buf = nb;
+    *cap = (uint32_t)nc;
+    return true;
+}
+
+/* Advance the liveness sweep to height h (heights come in order): ranges starting at or before
+ * h join the active set, ranges that ended before h leave it, and the names of the active set
+ * are rebuilt into absent_buf[0 .. nabsent_live), sorted and without duplicates, only when the
+ * set changed. A height where nothing starts or ends costs O(1), however long the script and
+ * however many ranges it has. False when out of memory. */
+static bool liveness_at(rp *p, ak_height h)
+{
+    bool changed = false;
+    if (p->nlv_active && h > p->lv_min_to) {
+        uint32_t k = 0;
+        ak_height mn = INT64_MAX;
+        for (uint32_t i = 0; i < p->nlv_active; i++)
+            if (p->lv_active[i].to >= h) {
+                p->lv_active[k++] = p->lv_active[i];
+                if (p->lv_active[i].to < mn)
+                    mn = p->lv_active[i].to;
+            }
+        p->nlv_active = k;
+        p->lv_min_to = mn;
+        changed = true;
+    }
+    while (p->lv_next < p->nranges && p->ranges[p->lv_next].from <= h) {
+        const rp_range *g = &p->ranges[p->lv_next++];
+        if (g->to < h)
+            continue;
+        p->lv_active[p->nlv_active++] = *g;
+        if (g->to < p->lv_min_to)
+            p->lv_min_to = g->to;
+        changed = true;
+    }
+    if (!changed)
+        return true;
+    if (!reserve((void **)&p->absent_buf, &p->cap_absent, p->nlv_active, sizeof(ak_addr)))
+        return false;
+    for (uint32_t i = 0; i < p->nlv_active; i++)
+        p->absent_buf[i] = p->lv_active[i].addr;
+    uint32_t n = p->nlv_active;
+    if (n > 1) {
+        qsort(p->absent_buf, n, sizeof(ak_addr), addr_cmp);
+        uint32_t k = 1;
+        for (uint32_t i = 1; i < n; i++)
+            if (p->absent_buf[i] != p->absent_buf[k - 1])
+                p->absent_buf[k++] = p->absent_buf[i];
+        n = k;
+    }
+    p->nabsent_live = n;
+    return true;
+}
+
+/* What block h brings besides its transactions: its LastCommit absences (liveness ranges and
+ * the block's `absent`) and, for `double_sign`, the evidence ak_app_evidence_previous builds
+ * before the block begins. A name not in the previous height's set gets no evidence (as a
+ * jailed or unbonded validator is not in a LastCommit at all). False when out of memory. */
+static bool block_info(rp *p, ak_height h, const rp_block *blk, ak_block_info *info)
+{
+    memset(info, 0, sizeof *info);
+    if (!liveness_at(p, h))
+        return false;
+    uint32_t nabs = p->nabsent_live;
+    if (blk && blk->nabsent) {
+        if (!reserve((void **)&p->absent_buf, &p->cap_absent,
+                     (uint64_t)nabs + blk->nabsent, sizeof(ak_addr)))
+            return false;
+        memcpy(p->absent_buf + nabs, blk->absent, blk->nabsent * sizeof(ak_addr));
+        nabs += blk->nabsent;
+    }
+    info->absent = p->absent_buf;
+    info->nabsent = nabs;
+    if (!blk || !blk->ndouble_sign)
+        return true;
+    if (!reserve((void **)&p->evidence, &p->cap_evidence, blk->ndouble_sign, sizeof(ak_evidence)))
+        return false;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < blk->ndouble_sign; i++)
+        if (ak_app_evidence_previous(p->app, blk->double_sign[i], &p->evidence[n]) == 0)
+            n++;
+    info->evidence = p->evidence;
+    info->nevidence = n;
+    return true;
+}
+
+static bool record_proposer(rp *p, ak_height h)
+{
+    if (!p->record_proposers || !ak_app_chain_active(p->app))
+        return true;
+    if (h > p->cap_proposers) {
+        ak_height nc = p->cap_proposers ? p->cap_proposers * 2 : 1024;
+        if (nc < h)
+            nc = h;
+        ak_addr *np = realloc(p->proposers, (size_t)nc * sizeof *np);
+        if (!np)
+            return false;
+        p->proposers = np;
+        p->cap_proposers = nc;
+    }
+    for (ak_height k = p->nproposers; k < h - 1; k++)
+        p->proposers[k] = AK_ADDR_NONE;
+    p->proposers[h - 1] = ak_app_proposer(p->app);
+    p->nproposers = h;
+    return true;
+}
+
 static bool run_block(rp *p, ak_height h, const rp_block *blk)
 {
-    int rc = ak_app_begin_block(p->app, h);
+    ak_block_info info;
+    if (!block_info(p, h, blk, &info))
+        return app_failed(p, AK_ENOMEM, h, "begin block");
+    int rc = ak_app_begin_block_with(p->app, h, &info);
     if (rc)
         return app_failed(p, rc, h, "begin block");
+    if (!record_proposer(p, h))
+        return app_failed(p, AK_ENOMEM, h, "begin block");
     p->events_seen = 0;
     if (p->opts.narrate && blk) {
         tell_block(p, h);
+        for (uint32_t i = 0, k = 0; i < blk->ndouble_sign; i++) {
+            if (k < info.nevidence && info.evidence[k].validator == blk->double_sign[i])
+                fprintf(p->out, "      evidence: %s signed twice at height %" PRId64 "\n",
+                        str(p, blk->double_sign[i]), info.evidence[k++].height);
+            else
+                fprintf(p->out, "      no evidence for %s: not in the previous height's "
+                                "validator set\n", str(p, blk->double_sign[i]));
+        }
         tell_new_events(p); /* anything begin block did */
     }
     for (uint32_t i = 0; blk && i < blk->ntxs; i++) {
@@ -1848,16 +2869,33 @@ static bool run_block(rp *p, ak_height h, const rp_block *blk)
         size_t n;
         ak_app_events(p->app, &n);
         if (n > p->events_seen) {
-            if (!blk)
-                tell_block(p, h);
+            tell_block_once(p, h);
             tell_new_events(p);
         }
+        tell_chain(p, h);
+        if (!chain_snapshot(p))
+            return app_failed(p, AK_ENOMEM, h, "narration");
     } else if (blk && blk->dump) {
         if (!write_state(p, &p->dumps))
             return app_failed(p, AK_ENOMEM, h, "dump");
         p->ndumps++;
     }
     return check(p, h);
+}
+
+/* Write `"proposers": { "1": "c", ... }`: every height run while the chain layer was on. */
+static void write_proposers(rp *p, jw *doc)
+{
+    jw_key(doc, "proposers");
+    jw_object(doc);
+    for (ak_height k = 0; k < p->nproposers; k++) {
+        if (p->proposers[k] == AK_ADDR_NONE)
+            continue;
+        char key[24];
+        snprintf(key, sizeof key, "%" PRId64, k + 1);
+        jw_kstr(doc, key, str(p, p->proposers[k]));
+    }
+    jw_object_end(doc);
 }
 
 static int run(rp *p)
@@ -1873,6 +2911,11 @@ static int run(rp *p)
     }
     fragment_init(&p->results);
     fragment_init(&p->dumps);
+    p->lv_min_to = INT64_MAX;
+    if (p->opts.narrate && !chain_snapshot(p)) {
+        say(p->err, "%s: out of memory", p->name);
+        return AK_REPLAY_FAILED;
+    }
     ak_height h = 0;
     for (uint32_t b = 0; b < p->nblocks; b++) {
         const rp_block *blk = &p->blocks[b];
@@ -1895,6 +2938,8 @@ static int run(rp *p)
     jw_object(&doc);
     splice_list(&doc, "results", &p->results, p->nresults);
     splice_list(&doc, "dumps", &p->dumps, p->ndumps);
+    if (p->record_proposers)
+        write_proposers(p, &doc);
     jw_key(&doc, "final");
     bool ok = write_state(p, &doc);
     jw_object_end(&doc);
@@ -1933,6 +2978,11 @@ int ak_replay_buffer(const char *name, const char *text, size_t len, const ak_re
     jw_fini(&p->results);
     jw_fini(&p->dumps);
     free(p->snap);
+    free(p->vsnap);
+    free(p->psnap);
+    free(p->absent_buf);
+    free(p->evidence);
+    free(p->proposers);
     ak_app_destroy(p->app);
     ak_arena_fini(&p->arena);
     cJSON_Delete(p->root);

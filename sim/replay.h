@@ -1,25 +1,29 @@
 /*
  * sim/replay.h: `akashsim replay`, scripted protocol runs, JSON in, JSON out (replay.md, the
- * public interface; market-rules.md sections 1 to 5 for what the messages do).
+ * public interface; market-rules.md sections 1 to 5 and chain-rules.md sections 1 to 6 for what
+ * the messages and blocks do).
  *
  * A replay reads a whole script, validates every key and value into messages before running a
  * single block (an invalid script prints nothing on stdout), then runs genesis and blocks
  * 1 .. last listed height through the app (protocol/app.h), skipped heights being empty blocks,
  * and prints one JSON document: `results` (one per transaction), `dumps` (states after blocks
- * marked `dump: true`) and `final` (the state after the last block). With `narrate` it prints a
- * short human-readable account instead.
+ * marked `dump: true`), `proposers` (with `record: ["proposers"]`) and `final` (the state after
+ * the last block). With `narrate` it prints a short human-readable account instead.
  *
  * What this version runs: the marketplace (bank, providers, audit, deposit grants, deployments,
- * groups, orders, bids, leases, escrow, take) under rules akash-v1. The chain layer (validators,
- * delegations, liveness, governance, mint) is refused with exit status 2 when a script asks for
- * it, naming the JSON path.
+ * groups, orders, bids, leases, escrow, take) under rules akash-v1 and, when genesis has
+ * validators, the chain layer (consensus, staking, slashing, evidence, distribution, mint, gov):
+ * genesis validators, delegations and inflation, `liveness` ranges, a block's `absent` and
+ * `double_sign`, and the chain messages. Without genesis validators the chain layer is off:
+ * chain messages then fail with ErrInvalidRequest, and states carry no chain keys.
  *
  * Limits, each an input error with exit status 2:
  *   - the file is at most 64 MiB of UTF-8 JSON, nested at most 1000 levels;
  *   - heights are integers in [1, 100000000] and strictly increase; every height up to the
  *     last is produced (skipped ones as empty blocks), so the cap bounds a run's work;
  *   - header times stay at or before 9999-12-31T23:59:59Z;
- *   - at most 8 deposit sources, 4 grant scopes and 1000 endpoints per resource unit.
+ *   - at most 8 deposit sources, 4 grant scopes and 1000 endpoints per resource unit; at most
+ *     16 coins in a proposal deposit and 8 options in a weighted vote.
  *
  * Script details this implementation fixes (replay.md leaves them open):
  *   - a missing `hash` of MsgCreateDeployment is 32 bytes derived deterministically from the
@@ -32,7 +36,23 @@
  *     field (`owner` or `provider`) is optional; given and different from the id's, that
  *     account signs, as `signer` would (and a conflicting `signer` is an input error);
  *   - storage `class` c means attributes {class: c, persistent: "false" for ram else "true"},
- *     unless `attributes` is given, which then wins.
+ *     unless `attributes` is given, which then wins;
+ *   - genesis validators take commission 0.05, max_rate 0.2, max_change_rate 0.01 and
+ *     min_self_delegation 1 unless given, and so does MsgCreateValidator except `commission`,
+ *     which it requires; genesis `tokens` and delegation `amount` are a bare amount or a coin of
+ *     the bond denom; genesis errors (the chain's, e.g. ErrSelfDelegationBelowMinimum, or no
+ *     validator with power 1) are input errors naming the entry;
+ *   - names in `liveness`, `absent` and `double_sign` must be genesis validators or validators
+ *     a MsgCreateValidator of the script creates (a typo would otherwise do nothing silently);
+ *   - `double_sign` evidence is what ak_app_evidence_previous builds just before the block
+ *     begins; a name not in the previous height's set gets none (narration says so);
+ *   - MsgSubmitProposal without `title` gets "Proposal by <proposer>", without `summary`
+ *     "Changes <module>.<param>, ..."; `deposit` and MsgDeposit `amount` take a coin or a list;
+ *     MsgVoteWeighted (an addition) takes `options`: [{ "option", "weight" }].
+ *
+ * Cost: a block where no liveness range starts or ends costs nothing beyond the app's own
+ * work, however many blocks and ranges the script has (the ranges are swept once in height
+ * order). `record: ["proposers"]` keeps 4 bytes per height until the output is written.
  */
 #ifndef AK_REPLAY_H
 #define AK_REPLAY_H

@@ -1,11 +1,12 @@
 #!/bin/sh
 # tests/cli/run.sh AKASHSIM: the command line tested as a user runs it (DESIGN.md "Tests").
 #
-# Good input: help, version, params, replay with --check and --narrate. Bad input: usage errors,
-# and hostile or malformed replay scripts, each of which must exit 2 with exactly one line on
-# stderr naming the file (and the JSON path where there is one) and nothing on stdout. Any exit
-# status of 128 or more (a signal: a crash) fails its case. Prints one line per case; exits 1 if
-# any case fails.
+# Good input: help, version, params, replay with --check and --narrate, with and without the
+# chain layer (genesis validators, liveness over a million blocks, proposers). Bad input: usage
+# errors, and hostile or malformed replay scripts (chain-layer ones included), each of which must
+# exit 2 with exactly one line on stderr naming the file (and the JSON path where there is one)
+# and nothing on stdout. Any exit status of 128 or more (a signal: a crash) fails its case.
+# Prints one line per case; exits 1 if any case fails.
 set -u
 
 if [ $# -ne 1 ]; then
@@ -329,16 +330,112 @@ invalid "block_time_s 0" "$tmp/bad-block-time.json" '$.genesis.block_time_s' "ou
 
 tx unknown-msg '{ "type": "MsgFrobnicate" }'
 invalid "unknown message type" "$tmp/unknown-msg.json" '$.blocks[0].txs[0].type' "unknown message type"
-tx chain-msg '{ "type": "MsgDelegate", "delegator": "alice", "validator": "val1", "amount": "5uakt" }'
-invalid "chain-layer message" "$tmp/chain-msg.json" '$.blocks[0].txs[0].type' "not implemented yet"
 tx no-type '{ "from": "alice" }'
 invalid "tx without type" "$tmp/no-type.json" '$.blocks[0].txs[0].type' "missing"
-script validators '{ "genesis": { "validators": [ { "name": "val1", "tokens": "1000000" } ] }, "blocks": [] }'
-invalid "non-empty validators" "$tmp/validators.json" '$.genesis.validators' "not implemented yet"
-script liveness '{ "liveness": [ { "validator": "val1", "absent_from": 1, "absent_to": 2 } ], "blocks": [] }'
-invalid "non-empty liveness" "$tmp/liveness.json" '$.liveness' "not implemented yet"
+# the chain layer: genesis validators, liveness, record, chain messages
+# chain NAME VALIDATOR-EXTRA TOP-EXTRA BLOCK1-TXS: a script with validator val1 (power 10) and
+# dave's account; the arguments are spliced into val1's object, the top level and block 1.
+chain() {
+    script "$1" "{ \"genesis\": { \"accounts\": { \"dave\": [\"50000000uakt\"] },
+        \"validators\": [ { \"name\": \"val1\", \"tokens\": \"10000000\" $2 } ] } $3,
+      \"blocks\": [ { \"height\": 1, \"txs\": [ $4 ] } ] }"
+}
+chain chain-good '' ', "record": ["proposers"], "liveness": [ { "validator": "val1", "absent_from": 1, "absent_to": 2 } ]' \
+    '{ "type": "MsgDelegate", "delegator": "dave", "validator": "val1", "amount": "5000000uakt" }'
+if expect "replay: a genesis validator and a delegation" 0 replay --check "$tmp/chain-good.json"; then
+    if "$python" -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+assert d["results"][0]["ok"], d["results"]
+assert d["proposers"] == {"1": "val1"}, d["proposers"]
+v = d["final"]["validators"][0]
+assert v["name"] == "val1" and v["status"] == "bonded" and v["tokens"] == "15000000", v
+assert d["final"]["delegations"][0]["delegator"] == "dave"' "$out"; then
+        ok "replay: a genesis validator and a delegation"
+    else
+        bad "replay: a genesis validator and a delegation" "unexpected values"
+    fi
+fi
+if expect "replay --narrate with validators" 0 replay --narrate "$tmp/chain-good.json"; then
+    if grep -q "val1 validates with a self-bond" "$out" && grep -q "proposed by val1" "$out"; then
+        ok "replay --narrate with validators"
+    else
+        bad "replay --narrate with validators" "no validator lines in the narration"
+    fi
+fi
+tx chain-off '{ "type": "MsgDelegate", "delegator": "alice", "validator": "val1", "amount": "5uakt" }'
+if expect "chain message without validators" 0 replay "$tmp/chain-off.json"; then
+    if "$python" -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+assert d["results"][0]["error"] == "ErrInvalidRequest"
+assert "validators" not in d["final"]' "$out"; then
+        ok "chain message without validators"
+    else
+        bad "chain message without validators" "expected ErrInvalidRequest and no chain state"
+    fi
+fi
+script long-liveness '{ "params": { "slashing": { "signed_blocks_window": 1000 } },
+  "genesis": { "validators": [ { "name": "a", "tokens": "20000000" },
+                               { "name": "b", "tokens": "20000000" },
+                               { "name": "c", "tokens": "10000000" } ] },
+  "liveness": [ { "validator": "c", "absent_from": 900000, "absent_to": 999000 },
+                { "validator": "b", "absent_from": 10, "absent_to": 20 },
+                { "validator": "b", "absent_from": 15, "absent_to": 30 } ],
+  "blocks": [ { "height": 30, "txs": [], "dump": true }, { "height": 1000000, "txs": [] } ] }'
+if expect "replay: a million blocks with liveness ranges" 0 replay "$tmp/long-liveness.json"; then
+    if "$python" -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+v = {x["name"]: x for x in d["final"]["validators"]}
+assert v["c"]["jailed"] and not v["b"]["jailed"], v
+assert [x["missed_blocks"] for x in d["dumps"][0]["validators"]] == [0, 21, 0], d["dumps"]' "$out"; then
+        ok "replay: a million blocks with liveness ranges"
+    else
+        bad "replay: a million blocks with liveness ranges" "unexpected validators"
+    fi
+fi
+
+script unknown-record '{ "record": ["proposers", "votes"], "blocks": [] }'
+invalid "unknown record name" "$tmp/unknown-record.json" '$.record[1]' "unknown record"
+chain bad-commission ', "commission": "five percent"' '' ''
+invalid "bad commission" "$tmp/bad-commission.json" '$.genesis.validators[0].commission' "decimal"
+chain high-commission ', "commission": "0.3"' '' ''
+invalid "commission above max_rate" "$tmp/high-commission.json" '$.genesis.validators[0]' "ErrCommission"
+script zero-tokens '{ "genesis": { "validators": [ { "name": "val1", "tokens": "0" } ] }, "blocks": [] }'
+invalid "validator with zero tokens" "$tmp/zero-tokens.json" '$.genesis.validators[0]' "ErrSelfDelegationBelowMinimum"
+script no-power '{ "genesis": { "validators": [ { "name": "val1", "tokens": "999999" } ] }, "blocks": [] }'
+invalid "no validator with power" "$tmp/no-power.json" '$.genesis.validators' "power"
+script del-unknown '{ "genesis": { "validators": [ { "name": "val1", "tokens": "1000000" } ],
+  "delegations": [ { "delegator": "dave", "validator": "val2", "amount": "5" } ] }, "blocks": [] }'
+invalid "delegation to an unknown validator" "$tmp/del-unknown.json" '$.genesis.delegations[0]' "ErrNoValidatorFound"
+script del-denom '{ "genesis": { "validators": [ { "name": "val1", "tokens": "1000000" } ],
+  "delegations": [ { "delegator": "dave", "validator": "val1", "amount": "5uusdc" } ] }, "blocks": [] }'
+invalid "delegation in another denom" "$tmp/del-denom.json" '$.genesis.delegations[0].amount' "bond denom"
+script bad-inflation '{ "genesis": { "mint_inflation": "13%" }, "blocks": [] }'
+invalid "bad mint_inflation" "$tmp/bad-inflation.json" '$.genesis.mint_inflation' "decimal"
+chain liveness-unknown '' ', "liveness": [ { "validator": "val2", "absent_from": 1, "absent_to": 2 } ]' ''
+invalid "liveness of an unknown validator" "$tmp/liveness-unknown.json" '$.liveness[0].validator' "no validator named"
+chain liveness-backwards '' ', "liveness": [ { "validator": "val1", "absent_from": 5, "absent_to": 2 } ]' ''
+invalid "liveness range backwards" "$tmp/liveness-backwards.json" '$.liveness[0].absent_to' "before absent_from"
 script absent '{ "blocks": [ { "height": 1, "txs": [], "absent": ["val1"] } ] }'
-invalid "non-empty absent" "$tmp/absent.json" '$.blocks[0].absent' "not implemented yet"
+invalid "absent names no validator" "$tmp/absent.json" '$.blocks[0].absent[0]' "no validator named"
+script double-sign-bad '{ "genesis": { "validators": [ { "name": "val1", "tokens": "1000000" } ] },
+  "blocks": [ { "height": 1, "txs": [], "double_sign": ["Val1"] } ] }'
+invalid "double_sign with a bad name" "$tmp/double-sign-bad.json" '$.blocks[0].double_sign[0]' "account name"
+chain unknown-param '' '' '{ "type": "MsgSubmitProposal", "proposer": "dave", "deposit": "1uakt",
+    "changes": [ { "module": "take", "param": "default_rate", "value": 10 } ] }'
+invalid "unknown param in changes" "$tmp/unknown-param.json" '$.blocks[0].txs[0].changes[0].param' "unknown param"
+chain unknown-module '' '' '{ "type": "MsgSubmitProposal", "proposer": "dave", "deposit": "1uakt",
+    "changes": [ { "module": "bank", "param": "send_enabled", "value": true } ] }'
+invalid "unknown module in changes" "$tmp/unknown-module.json" '$.blocks[0].txs[0].changes[0].module' "unknown module"
+chain bad-change-value '' '' '{ "type": "MsgSubmitProposal", "proposer": "dave", "deposit": "1uakt",
+    "changes": [ { "module": "gov", "param": "voting_period", "value": 60 } ] }'
+invalid "bad value in changes" "$tmp/bad-change-value.json" '$.blocks[0].txs[0].changes[0].value'
+chain bad-option '' '' '{ "type": "MsgVote", "voter": "dave", "proposal": 1, "option": "maybe" }'
+invalid "bad vote option" "$tmp/bad-option.json" '$.blocks[0].txs[0].option' "no_with_veto"
+chain bad-weight '' '' '{ "type": "MsgVoteWeighted", "voter": "dave", "proposal": 1,
+    "options": [ { "option": "yes", "weight": "-0.5" } ] }'
+invalid "negative vote weight" "$tmp/bad-weight.json" '$.blocks[0].txs[0].options[0].weight' "negative"
+chain create-no-commission '' '' '{ "type": "MsgCreateValidator", "name": "val2", "amount": "1000000uakt" }'
+invalid "MsgCreateValidator without commission" "$tmp/create-no-commission.json" '$.blocks[0].txs[0].commission' "missing"
 script staking '{ "params": { "staking": { "max_validators": 0 } }, "blocks": [] }'
 invalid "invalid staking params" "$tmp/staking.json" '$.params.staking.max_validators' "must be positive"
 script bad-param '{ "params": { "market": { "order_max_bids": 0 } }, "blocks": [] }'

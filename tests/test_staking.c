@@ -1,0 +1,327 @@
+/*
+ * tests/test_staking.c: validators, delegations, unbonding and redelegation, the EndBlock set
+ * update and Slash's exchange-rate effects (chain-rules.md section 2, worked example 8.9).
+ */
+#include <stdlib.h>
+
+#include "app_int.h"
+#include "chainfx.h"
+
+static ak_params quick_params(void)
+{
+    fx tmp;
+    fx_init(&tmp);
+    ak_params p = *ak_app_params(tmp.app);
+    fx_fini(&tmp);
+    p.staking.unbonding_time = 60;
+    return p;
+}
+
+/* Genesis validators are bonded from height 1: their tokens in the bonded pool, consensus
+ * holding their powers. */
+START_TEST(genesis_bonds_validators)
+{
+    fx f;
+    cfx_init(&f);
+    ak_addr a = cfx_validator(&f, "a", 1000000, "0.05");
+    ak_addr b = cfx_validator(&f, "b", 2000000, "0.05");
+    cfx_validator(&f, "c", 3000000, "0.05");
+    /* the supply counts the self-bonds (block 1 will mint on top) */
+    ck_assert_int_eq(ak_bank_supply_of(ak_app_bank(f.app), f.uakt), 170000000 + 6000000);
+    cfx_at(&f, 1);
+    ck_assert(ak_app_chain_active(f.app));
+    ck_assert_uint_eq(cfx_val(&f, a)->status, AK_BOND_BONDED);
+    ck_assert_int_eq(cfx_pool(&f, AK_MODULE_BONDED_POOL), 6000000);
+    ck_assert_int_eq(cfx_pool(&f, AK_MODULE_NOT_BONDED_POOL), 0);
+    const ak_consensus *c = ak_app_consensus(f.app);
+    ck_assert_int_eq(c->cur.total, 6);
+    ck_assert_int_eq(ak_valset_index(&c->cur, b) >= 0, 1);
+    fx_fini(&f);
+}
+END_TEST
+
+/* 8.9: 950 tokens / 1000 shares after a 5 % slash; delegating 95 issues 100 shares; unbonding
+ * those 100 shares of 1045 / 1100 returns TruncateInt(100 x 1045 / 1100) = 95. In uakt, x10^6. */
+START_TEST(e89_shares_after_a_slash)
+{
+    ak_params p = quick_params();
+    fx f;
+    cfx_init_params(&f, &p);
+    ak_addr v = cfx_validator(&f, "v", 1000000000, "0.05");
+    cfx_at(&f, 1);
+    ck_assert_int_eq(ak_staking_slash(f.app, ak_staking_find_val(f.app, v), 1, 1000, fx_dec("0.05")), 0);
+    ck_assert_int_eq(cfx_val(&f, v)->tokens, 950000000);
+    ck_assert(ak_dec_cmp(cfx_val(&f, v)->shares, ak_dec_from_int(1000000000)) == 0);
+    ak_msg m = cfx_delegate_msg(&f, AK_MSG_DELEGATE, f.alice, v, 95000000);
+    fx_ok(&f, &m);
+    ck_assert(ak_dec_cmp(cfx_shares(&f, f.alice, v), ak_dec_from_int(100000000)) == 0);
+    ck_assert_int_eq(cfx_val(&f, v)->tokens, 1045000000);
+    ck_assert(ak_dec_cmp(cfx_val(&f, v)->shares, ak_dec_from_int(1100000000)) == 0);
+    ak_amount nb0 = cfx_pool(&f, AK_MODULE_NOT_BONDED_POOL);
+    m = cfx_delegate_msg(&f, AK_MSG_UNDELEGATE, f.alice, v, 95000000);
+    fx_ok(&f, &m);
+    ck_assert(ak_dec_is_zero(cfx_shares(&f, f.alice, v)));
+    ck_assert_int_eq(cfx_pool(&f, AK_MODULE_NOT_BONDED_POOL) - nb0, 95000000);
+    ck_assert_int_eq(cfx_val(&f, v)->tokens, 950000000);
+    fx_fini(&f);
+}
+END_TEST
+
+/* An unbonding entry is paid at the first EndBlock whose time reaches its completion. */
+START_TEST(unbonding_pays_out_on_time)
+{
+    ak_params p = quick_params();
+    fx f;
+    cfx_init_params(&f, &p);
+    ak_addr v = cfx_validator(&f, "v", 10000000, "0.05");
+    cfx_delegation(&f, f.alice, v, 5000000);
+    cfx_at(&f, 2); /* time = genesis + 6 s: completion at genesis + 66 s, height 12 */
+    ak_amount before = fx_balance(&f, f.alice);
+    ak_msg m = cfx_delegate_msg(&f, AK_MSG_UNDELEGATE, f.alice, v, 2000000);
+    fx_ok(&f, &m);
+    cfx_at(&f, 11);
+    ck_assert_int_eq(ak_app_end_block(f.app), 0);
+    f.in_block = false;
+    ck_assert_int_eq(fx_balance(&f, f.alice), before);
+    cfx_at(&f, 12);
+    ck_assert_int_eq(ak_app_end_block(f.app), 0);
+    f.in_block = false;
+    ck_assert_int_eq(fx_balance(&f, f.alice), before + 2000000);
+    ck_assert_int_eq(cfx_pool(&f, AK_MODULE_NOT_BONDED_POOL), 0);
+    fx_fini(&f);
+}
+END_TEST
+
+/* max_validators bounds the set; equal powers rank by address; a jailed validator leaves at
+ * the next EndBlock and consensus drops it two heights later. */
+START_TEST(set_update_ranks_caps_and_jails)
+{
+    ak_params p = quick_params();
+    p.staking.max_validators = 2;
+    fx f;
+    cfx_init_params(&f, &p);
+    ak_addr x = cfx_validator(&f, "x", 2000000, "0.05");
+    ak_addr y = cfx_validator(&f, "y", 2000000, "0.05");
+    ak_addr w = cfx_validator(&f, "w", 1500000, "0.05");
+    cfx_at(&f, 1);
+    ck_assert_uint_eq(cfx_val(&f, x)->status, AK_BOND_BONDED);
+    ck_assert_uint_eq(cfx_val(&f, y)->status, AK_BOND_BONDED);
+    ck_assert_uint_eq(cfx_val(&f, w)->status, AK_BOND_UNBONDED);
+    ck_assert_int_eq(cfx_pool(&f, AK_MODULE_NOT_BONDED_POOL), 1500000);
+    /* jail y at height 3: w (power 1) takes its place at EndBlock(3) */
+    cfx_at(&f, 3);
+    ck_assert_int_eq(ak_staking_jail(f.app, ak_staking_find_val(f.app, y)), 0);
+    ck_assert_int_eq(ak_staking_jail(f.app, ak_staking_find_val(f.app, y)), AK_EVALIDATOR_JAILED);
+    cfx_at(&f, 4);
+    ck_assert_uint_eq(cfx_val(&f, y)->status, AK_BOND_UNBONDING);
+    ck_assert_uint_eq(cfx_val(&f, w)->status, AK_BOND_BONDED);
+    ck_assert_int_eq(cfx_pool(&f, AK_MODULE_BONDED_POOL), 3500000);
+    /* consensus: updates of EndBlock(3) sign at height 5 */
+    const ak_consensus *c = ak_app_consensus(f.app);
+    ck_assert_int_ge(ak_valset_index(&c->cur, y), 0);
+    cfx_at(&f, 5);
+    ck_assert_int_lt(ak_valset_index(&c->cur, y), 0);
+    ck_assert_int_ge(ak_valset_index(&c->cur, w), 0);
+    /* after the unbonding time y is unbonded, still holding its tokens and shares */
+    cfx_at(&f, 20);
+    ck_assert_uint_eq(cfx_val(&f, y)->status, AK_BOND_UNBONDED);
+    ck_assert_int_eq(cfx_val(&f, y)->tokens, 2000000);
+    fx_fini(&f);
+}
+END_TEST
+
+START_TEST(create_validator_checks)
+{
+    fx f;
+    cfx_init(&f);
+    cfx_validator(&f, "v", 10000000, "0.05");
+    cfx_at(&f, 1);
+    ak_msg m = cfx_create_validator_msg(&f, f.carol, 0, "0.05");
+    fx_fails(&f, &m, AK_EINVALID_REQUEST);
+    m = cfx_create_validator_msg(&f, f.carol, 1000000, "0.05");
+    m.create_validator.max_rate = fx_dec("1.1");
+    fx_fails(&f, &m, AK_ECOMMISSION_HUGE);
+    m.create_validator.max_rate = fx_dec("0.2");
+    m.create_validator.rate = fx_dec("0.3");
+    fx_fails(&f, &m, AK_ECOMMISSION_GT_MAX_RATE);
+    m.create_validator.rate = fx_dec("-0.1");
+    fx_fails(&f, &m, AK_ECOMMISSION_NEGATIVE);
+    m.create_validator.rate = fx_dec("0.1");
+    m.create_validator.max_change_rate = fx_dec("-0.01");
+    fx_fails(&f, &m, AK_ECOMMISSION_CHANGE_RATE_NEGATIVE);
+    m.create_validator.max_change_rate = fx_dec("0.3");
+    fx_fails(&f, &m, AK_ECOMMISSION_CHANGE_RATE_GT_MAX_RATE);
+    m.create_validator.max_change_rate = fx_dec("0.01");
+    m.create_validator.min_self_delegation = 2000000;
+    fx_fails(&f, &m, AK_ESELF_DELEGATION_BELOW_MINIMUM);
+    m.create_validator.min_self_delegation = 0;
+    fx_fails(&f, &m, AK_EINVALID_REQUEST);
+    m.create_validator.min_self_delegation = 1;
+    m.create_validator.rate = fx_dec("0.04"); /* below Akash's 5 % minimum */
+    fx_fails(&f, &m, AK_ECOMMISSION_LT_MIN_RATE);
+    m.create_validator.rate = fx_dec("0.1");
+    m.create_validator.amount.denom = f.uusdc;
+    fx_fails(&f, &m, AK_EINVALID_REQUEST);
+    ck_assert_str_eq(f.res.detail, "invalid coin denomination: got uusdc, expected uakt: invalid request");
+    m.create_validator.amount.denom = f.uakt;
+    fx_ok(&f, &m);
+    fx_fails(&f, &m, AK_EVALIDATOR_OWNER_EXISTS);
+    /* it joins the set at EndBlock */
+    ak_addr carol = f.carol;
+    ck_assert_uint_eq(cfx_val(&f, carol)->status, AK_BOND_UNBONDED);
+    cfx_at(&f, 2);
+    ck_assert_uint_eq(cfx_val(&f, carol)->status, AK_BOND_BONDED);
+    fx_fini(&f);
+}
+END_TEST
+
+START_TEST(delegation_errors)
+{
+    ak_params p = quick_params();
+    p.staking.max_entries = 2;
+    fx f;
+    cfx_init_params(&f, &p);
+    ak_addr v = cfx_validator(&f, "v", 10000000, "0.05");
+    ak_addr u = cfx_validator(&f, "u", 10000000, "0.05");
+    cfx_at(&f, 1);
+    ak_msg m = cfx_delegate_msg(&f, AK_MSG_DELEGATE, f.alice, f.bob, 1000);
+    fx_fails(&f, &m, AK_ENO_VALIDATOR_FOUND);
+    m = cfx_delegate_msg(&f, AK_MSG_DELEGATE, f.alice, v, 0);
+    fx_fails(&f, &m, AK_EINVALID_REQUEST);
+    m = cfx_delegate_msg(&f, AK_MSG_DELEGATE, f.bob, v, 1000);
+    fx_fails(&f, &m, AK_EINSUFFICIENT_FUNDS);
+    m = cfx_delegate_msg(&f, AK_MSG_UNDELEGATE, f.alice, v, 1000);
+    fx_fails(&f, &m, AK_ENO_DELEGATION);
+    m = cfx_delegate_msg(&f, AK_MSG_DELEGATE, f.alice, v, 3000000);
+    fx_ok(&f, &m);
+    m = cfx_delegate_msg(&f, AK_MSG_UNDELEGATE, f.alice, v, 3000001);
+    fx_fails(&f, &m, AK_EBAD_SHARES_AMOUNT);
+    /* two undelegations in one block share one entry; with max_entries 2 a second block's
+     * adds the second entry and a third block's is refused */
+    m = cfx_delegate_msg(&f, AK_MSG_UNDELEGATE, f.alice, v, 1000000);
+    fx_ok(&f, &m);
+    m.delegate.amount.amount = 500000;
+    fx_ok(&f, &m);
+    cfx_at(&f, 2);
+    fx_ok(&f, &m);
+    cfx_at(&f, 3);
+    fx_fails(&f, &m, AK_EMAX_UNBONDING_DELEGATION_ENTRIES);
+    /* redelegations */
+    m = cfx_redelegate_msg(&f, f.alice, v, v, 100);
+    fx_fails(&f, &m, AK_ESELF_REDELEGATION);
+    m = cfx_redelegate_msg(&f, f.alice, v, f.bob, 100);
+    fx_fails(&f, &m, AK_EBAD_REDELEGATION_DST);
+    m = cfx_redelegate_msg(&f, f.alice, v, u, 300000);
+    fx_ok(&f, &m);
+    fx_ok(&f, &m); /* redelegation entries are never merged */
+    fx_fails(&f, &m, AK_EMAX_REDELEGATION_ENTRIES);
+    /* a redelegation out of u while the one into u is immature is transitive */
+    m = cfx_redelegate_msg(&f, f.alice, u, v, 100);
+    fx_fails(&f, &m, AK_ETRANSITIVE_REDELEGATION);
+    fx_fini(&f);
+}
+END_TEST
+
+START_TEST(edit_validator_rules)
+{
+    fx f;
+    cfx_init(&f);
+    ak_addr v = cfx_validator(&f, "v", 10000000, "0.05");
+    cfx_at(&f, 1);
+    ak_msg m = {.type = AK_MSG_EDIT_VALIDATOR};
+    m.edit_validator.validator = v;
+    m.edit_validator.has_rate = true;
+    m.edit_validator.rate = fx_dec("0.06");
+    /* the genesis commission was set at genesis time: within 24 h no change */
+    fx_fails(&f, &m, AK_ECOMMISSION_UPDATE_TIME);
+    cfx_at(&f, 1 + 86400 / 6);
+    m.edit_validator.rate = fx_dec("0.07");
+    fx_fails(&f, &m, AK_ECOMMISSION_GT_MAX_CHANGE_RATE);
+    m.edit_validator.rate = fx_dec("0.3");
+    fx_fails(&f, &m, AK_ECOMMISSION_GT_MAX_RATE);
+    m.edit_validator.rate = fx_dec("0.04");
+    fx_fails(&f, &m, AK_ECOMMISSION_LT_MIN_RATE);
+    m.edit_validator.rate = fx_dec("1.5");
+    fx_fails(&f, &m, AK_EINVALID_REQUEST);
+    m.edit_validator.rate = fx_dec("0.06");
+    fx_ok(&f, &m);
+    ck_assert(ak_dec_cmp(cfx_val(&f, v)->commission_rate, fx_dec("0.06")) == 0);
+    fx_fails(&f, &m, AK_ECOMMISSION_UPDATE_TIME);
+    m.edit_validator.has_rate = false;
+    m.edit_validator.has_min_self_delegation = true;
+    m.edit_validator.min_self_delegation = 1;
+    fx_fails(&f, &m, AK_EMIN_SELF_DELEGATION_DECREASED);
+    m.edit_validator.min_self_delegation = 20000000;
+    fx_fails(&f, &m, AK_ESELF_DELEGATION_BELOW_MINIMUM);
+    m.edit_validator.min_self_delegation = 5000000;
+    fx_ok(&f, &m);
+    m.edit_validator.validator = f.bob;
+    fx_fails(&f, &m, AK_ENO_VALIDATOR_FOUND);
+    fx_fini(&f);
+}
+END_TEST
+
+/* An operator whose self-delegation falls below its minimum is jailed by its own undelegation. */
+START_TEST(self_undelegation_below_minimum_jails)
+{
+    ak_params p = quick_params();
+    fx f;
+    cfx_init_params(&f, &p);
+    ak_addr v = cfx_validator(&f, "v", 10000000, "0.05");
+    ak_addr u = cfx_validator(&f, "u", 10000000, "0.05");
+    (void)u;
+    cfx_at(&f, 1);
+    ak_msg e = {.type = AK_MSG_EDIT_VALIDATOR};
+    e.edit_validator.validator = v;
+    e.edit_validator.has_min_self_delegation = true;
+    e.edit_validator.min_self_delegation = 9000000;
+    fx_ok(&f, &e);
+    ak_msg m = cfx_delegate_msg(&f, AK_MSG_UNDELEGATE, v, v, 2000000);
+    fx_ok(&f, &m);
+    ck_assert(cfx_val(&f, v)->jailed);
+    fx_fini(&f);
+}
+END_TEST
+
+/* Slash with an earlier infraction height takes from unbonding entries created since. */
+START_TEST(slash_reaches_unbonding_entries)
+{
+    ak_params p = quick_params();
+    p.staking.unbonding_time = 3600;
+    fx f;
+    cfx_init_params(&f, &p);
+    ak_addr v = cfx_validator(&f, "v", 1000000000, "0.05");
+    cfx_validator(&f, "u", 1000000000, "0.05");
+    cfx_delegation(&f, f.alice, v, 0 + 200000000);
+    cfx_at(&f, 5);
+    ak_msg m = cfx_delegate_msg(&f, AK_MSG_UNDELEGATE, f.alice, v, 200000000);
+    fx_ok(&f, &m);
+    cfx_at(&f, 10);
+    /* infraction at height 4 with power 1200 (1,200 AKT), 5 %: 60,000,000 in all; the entry
+     * created at 5 owes 5 % of 200,000,000 = 10,000,000; the validator burns the rest */
+    ak_amount supply0 = ak_bank_supply_of(ak_app_bank(f.app), f.uakt);
+    uint32_t vh = ak_staking_find_val(f.app, v);
+    ck_assert_int_eq(ak_staking_slash(f.app, vh, 4, 1200, fx_dec("0.05")), 0);
+    ck_assert_int_eq(supply0 - ak_bank_supply_of(ak_app_bank(f.app), f.uakt), 60000000);
+    ck_assert_int_eq(cfx_val(&f, v)->tokens, 1000000000 - 50000000);
+    fx_fini(&f);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("staking");
+    TCase *tc = tcase_create("staking");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, genesis_bonds_validators);
+    tcase_add_test(tc, e89_shares_after_a_slash);
+    tcase_add_test(tc, unbonding_pays_out_on_time);
+    tcase_add_test(tc, set_update_ranks_caps_and_jails);
+    tcase_add_test(tc, create_validator_checks);
+    tcase_add_test(tc, delegation_errors);
+    tcase_add_test(tc, edit_validator_rules);
+    tcase_add_test(tc, self_undelegation_below_minimum_jails);
+    tcase_add_test(tc, slash_reaches_unbonding_entries);
+    suite_add_tcase(s, tc);
+    return fx_run(s);
+}
