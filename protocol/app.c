@@ -1665,7 +1665,7 @@ int ak_app_check(const ak_app *app, char *err, size_t cap)
     if (app->chain_started) {
         /* the chain modules; distribution's check covers its module account */
         if ((rc = ak_staking_check(app, err, cap)) || (rc = ak_dist_check(app, err, cap)) ||
-            (rc = ak_gov_check(app, err, cap)))
+            (rc = ak_slashing_check(app, err, cap)) || (rc = ak_gov_check(app, err, cap)))
             return rc;
         return check_market(app, err, cap);
     }
@@ -1723,6 +1723,7 @@ uint64_t ak_app_digest(const ak_app *app)
         &app->staking.red_heads, &app->staking.ubd_queue, &app->staking.red_queue,
         &app->distribution.vals, &app->distribution.hist, &app->distribution.events,
         &app->distribution.starting, &app->gov.proposals, &app->gov.deposits, &app->gov.votes,
+        &app->slashing.infos,
     };
     for (size_t i = 0; i < sizeof pools / sizeof *pools; i++)
         h = digest_pool(h, pools[i]);
@@ -1732,7 +1733,7 @@ uint64_t ak_app_digest(const ak_app *app)
         &app->deployments.index, &app->market.order_index, &app->market.bid_index,
         &app->community_pool_index, &app->staking.val_index, &app->staking.del_index,
         &app->staking.del_heads_index, &app->staking.ubd_index, &app->staking.red_index,
-        &app->staking.red_heads_index, &app->gov.vote_index,
+        &app->staking.red_heads_index, &app->gov.vote_index, &app->slashing.info_index,
     };
     for (size_t i = 0; i < sizeof maps / sizeof *maps; i++)
         h = digest_map(h, maps[i]);

@@ -70,11 +70,11 @@ void ak_slashing_init(ak_slashing *s, ak_store *store);
 void ak_slashing_fini(ak_slashing *s);
 
 typedef struct ak_app ak_app;
-/* Invariants of the keeper (DESIGN.md convention 9): every signing info is indexed under its
- * address; MissedBlocksCounter equals the set bits of its bitmap and is >= 0; a computed cursor
- * equals index_offset mod cursor_window; a tombstoned validator is jailed until
- * AK_DOUBLE_SIGN_JAIL_END. Costs O(infos x window / 64). 0, or AK_EINVARIANT with the first
- * violation in err (cap bytes). */
+/* Invariants of the keeper (DESIGN.md convention 9): every bonded validator has a signing
+ * info; every signing info is indexed under its address; MissedBlocksCounter equals the set
+ * bits of its bitmap and is >= 0; a computed cursor equals index_offset mod cursor_window; a
+ * tombstoned validator is jailed until AK_DOUBLE_SIGN_JAIL_END. Costs O(validators + infos x
+ * window / 64). 0, or AK_EINVARIANT with the first violation in err (cap bytes). */
 int ak_slashing_check(const ak_app *app, char *err, size_t cap);
 
 /* Double-sign evidence as CometBFT hands it to the app (chain-rules.md 1.8). */

@@ -450,13 +450,14 @@ START_TEST(alloc_cache_is_transparent)
     enum { NV = 12 };
     const char *names[NV] = {"v00", "v01", "v02", "v03", "v04", "v05",
                              "v06", "v07", "v08", "v09", "v10", "v11"};
-    const char *rates[5] = {"0.05", "0.1", "0.333333333333333333", "1", "0"};
+    const char *rates[7] = {"0.05", "0.1", "0.333333333333333333", "1", "0",
+                            "0.999999999999999999", "0.987654321987654321"};
     const char *taxes[3] = {"0.02", "0.123456789012345678", "0"};
     uint32_t h[NV];
     for (int k = 0; k < 2; k++) {
         w_init(ws[k], "0.02");
         for (int i = 0; i < NV; i++) {
-            h[i] = w_validator(ws[k], names[i], rates[i % 5]);
+            h[i] = w_validator(ws[k], names[i], rates[i % 7]);
             w_delegate(ws[k], names[i], h[i], (int64_t)(i + 1) * 1000000);
         }
     }
@@ -486,7 +487,7 @@ START_TEST(alloc_cache_is_transparent)
             tax = taxes[(x >> 40) % 3];
         else if (r == 5)
             for (int k = 0; k < 2; k++)
-                ak_val(ws[k]->app, h[(x >> 44) % NV])->commission_rate = fx_dec(rates[(x >> 50) % 5]);
+                ak_val(ws[k]->app, h[(x >> 44) % NV])->commission_rate = fx_dec(rates[(x >> 50) % 7]);
         else if (r < 25)
             fees += (x >> 45) & 1 ? 1 : -1; /* mint's usual step */
         if (fees < 1)
