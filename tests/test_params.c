@@ -224,6 +224,25 @@ START_TEST(modules_are_validated_in_order)
 }
 END_TEST
 
+/* gov ValidateBasic: where the SDK prints a pointer for a non-positive max_deposit_period,
+ * akashsim prints the duration (docs/deviations.md 6.8); the SDK's "quorom" stays. */
+START_TEST(gov_periods_name_the_duration)
+{
+    pfx t;
+    pfx_init(&t);
+    t.p.gov.max_deposit_period = 0;
+    refused(&t, "gov.max_deposit_period: maximum deposit period must be positive: 0s");
+    t.p.gov.max_deposit_period = 1;
+    accepted(&t);
+    t.p.gov.voting_period = -5;
+    refused(&t, "gov.voting_period: voting period must be positive: -5s");
+    t.p.gov.voting_period = 1;
+    t.p.gov.quorum = ak_dec_from_int(-1);
+    refused(&t, "gov.quorum: quorom cannot be negative: -1.000000000000000000");
+    pfx_fini(&t);
+}
+END_TEST
+
 /* findRate: the first entry with the denom, else the default. */
 START_TEST(take_rate_is_the_denom_entry_or_the_default)
 {
@@ -282,6 +301,7 @@ int main(void)
     tcase_add_test(tc, default_take_rate_is_at_most_100);
     tcase_add_test(tc, denom_take_rates_rules);
     tcase_add_test(tc, modules_are_validated_in_order);
+    tcase_add_test(tc, gov_periods_name_the_duration);
     tcase_add_test(tc, take_rate_is_the_denom_entry_or_the_default);
     tcase_add_test(tc, app_params_are_validated_and_applied);
     suite_add_tcase(s, tc);

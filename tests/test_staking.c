@@ -222,6 +222,46 @@ START_TEST(delegation_errors)
 }
 END_TEST
 
+/* The exchange-rate errors. A validator slashed to zero tokens with shares left (a slash
+ * fraction of 1, which gov may set) can be neither delegated to (InvalidExRate:
+ * ErrDelegatorShareExRateInvalid) nor undelegated from (SharesFromTokens by zero tokens:
+ * ErrInsufficientShares). And a redelegation whose shares are worth less than one token after
+ * rounding is refused: u holds 10 945 000 tokens for 11 000 000 shares (a 0.005 slash), so
+ * 1 uakt is 1.005025125628140703 shares (QuoInt truncates), worth
+ * Quo(1.005025125628140703 x 10 945 000, 11 000 000) = 0.999999999999999999 tokens, which
+ * truncates to 0: ErrTinyRedelegationAmount, with nothing changed. */
+START_TEST(exchange_rate_errors)
+{
+    ak_params p = quick_params();
+    fx f;
+    cfx_init_params(&f, &p);
+    ak_addr v = cfx_validator(&f, "v", 10000000, "0.05");
+    ak_addr u = cfx_validator(&f, "u", 10000000, "0.05");
+    ak_addr w = cfx_validator(&f, "w", 10000000, "0.05");
+    cfx_delegation(&f, f.alice, v, 1000000);
+    cfx_delegation(&f, f.alice, u, 1000000);
+    cfx_at(&f, 1);
+    ck_assert_int_eq(ak_staking_slash(f.app, ak_staking_find_val(f.app, v), 1, 11, ak_dec_from_int(1)), 0);
+    ck_assert_int_eq(cfx_val(&f, v)->tokens, 0);
+    ck_assert(ak_dec_is_positive(cfx_val(&f, v)->shares));
+    ak_msg m = cfx_delegate_msg(&f, AK_MSG_DELEGATE, f.alice, v, 1000);
+    fx_fails(&f, &m, AK_EDELEGATOR_SHARE_EX_RATE_INVALID);
+    m = cfx_delegate_msg(&f, AK_MSG_UNDELEGATE, f.alice, v, 1000);
+    fx_fails(&f, &m, AK_EINSUFFICIENT_SHARES);
+
+    ck_assert_int_eq(ak_staking_slash(f.app, ak_staking_find_val(f.app, u), 1, 11, fx_dec("0.005")), 0);
+    ck_assert_int_eq(cfx_val(&f, u)->tokens, 10945000);
+    m = cfx_redelegate_msg(&f, f.alice, u, w, 1);
+    fx_fails(&f, &m, AK_ETINY_REDELEGATION_AMOUNT);
+    /* 2 uakt: 2.010050251256281407 shares, worth 1.9999999999999999995... tokens: Quo rounds
+     * to 2 */
+    m = cfx_redelegate_msg(&f, f.alice, u, w, 2);
+    fx_ok(&f, &m);
+    ck_assert_int_eq(cfx_val(&f, w)->tokens, 10000002);
+    fx_fini(&f);
+}
+END_TEST
+
 START_TEST(edit_validator_rules)
 {
     fx f;
@@ -319,6 +359,7 @@ int main(void)
     tcase_add_test(tc, set_update_ranks_caps_and_jails);
     tcase_add_test(tc, create_validator_checks);
     tcase_add_test(tc, delegation_errors);
+    tcase_add_test(tc, exchange_rate_errors);
     tcase_add_test(tc, edit_validator_rules);
     tcase_add_test(tc, self_undelegation_below_minimum_jails);
     tcase_add_test(tc, slash_reaches_unbonding_entries);
