@@ -22,8 +22,9 @@
 static const char usage_text[] =
     "usage: akashsim <command> [options]\n"
     "\n"
-    "akashsim simulates the Akash Network marketplace: deployments, orders, bids, leases,\n"
-    "escrow and the take fee, run by a C implementation of the chain's rules.\n"
+    "akashsim simulates the Akash Network: its marketplace (deployments, orders, bids,\n"
+    "leases, escrow, the take fee) and its chain (CometBFT proposer selection, staking,\n"
+    "slashing, distribution, mint, governance), run by a C implementation of the chain's rules.\n"
     "\n"
     "commands:\n"
     "  replay [--check] [--narrate] SCRIPT.json\n"
@@ -35,7 +36,8 @@ static const char usage_text[] =
     "\n"
     "examples:\n"
     "  akashsim replay --narrate scenarios/replay/lease-lifecycle.json\n"
-    "  akashsim replay --check scenarios/replay/lease-lifecycle.json > out.json\n";
+    "  akashsim replay --check scenarios/replay/lease-lifecycle.json > out.json\n"
+    "  akashsim replay --narrate scenarios/replay/take-rate-vote.json\n";
 
 static const char replay_usage[] =
     "usage: akashsim replay [--check] [--narrate] SCRIPT.json\n"
@@ -46,12 +48,20 @@ static const char replay_usage[] =
     "\"dump\": true) and \"final\" (the state after the last block).\n"
     "\n"
     "The script: \"rules\" (akash-v1), \"params\" (overrides of 'akashsim params'), \"genesis\"\n"
-    "(time, block_time_s, accounts, providers) and \"blocks\" (height, txs, dump). Messages:\n"
-    "MsgSend, MsgCreateProvider, MsgUpdateProvider, MsgSignProviderAttributes,\n"
-    "MsgDeleteProviderAttributes, MsgGrantDepositAuthorization, MsgCreateDeployment,\n"
-    "MsgUpdateDeployment, MsgCloseDeployment, MsgCloseGroup, MsgPauseGroup, MsgStartGroup,\n"
-    "MsgAccountDeposit, MsgCreateBid, MsgCloseBid, MsgCreateLease, MsgWithdrawLease,\n"
-    "MsgCloseLease. scenarios/replay/ has examples and a README describing the format.\n"
+    "(time, block_time_s, accounts, providers; validators, delegations and mint_inflation,\n"
+    "which start the chain layer), \"liveness\" (validators absent over ranges of heights),\n"
+    "\"record\" ([\"proposers\"]) and \"blocks\" (height, txs, dump, absent, double_sign).\n"
+    "Messages:\n"
+    "  market      MsgCreateDeployment, MsgUpdateDeployment, MsgCloseDeployment, MsgCloseGroup,\n"
+    "              MsgPauseGroup, MsgStartGroup, MsgAccountDeposit, MsgCreateBid, MsgCloseBid,\n"
+    "              MsgCreateLease, MsgWithdrawLease, MsgCloseLease\n"
+    "  providers   MsgCreateProvider, MsgUpdateProvider, MsgSignProviderAttributes,\n"
+    "              MsgDeleteProviderAttributes, MsgGrantDepositAuthorization; bank: MsgSend\n"
+    "  chain       MsgCreateValidator, MsgEditValidator, MsgDelegate, MsgUndelegate,\n"
+    "              MsgBeginRedelegate, MsgUnjail, MsgWithdrawDelegatorReward,\n"
+    "              MsgWithdrawValidatorCommission, MsgSubmitProposal, MsgDeposit, MsgVote,\n"
+    "              MsgVoteWeighted\n"
+    "scenarios/replay/ has examples and a README describing the format.\n"
     "\n"
     "options:\n"
     "  --check     check every invariant after genesis and after every block; exit 1 with\n"
@@ -65,8 +75,10 @@ static const char replay_usage[] =
 static const char params_usage[] =
     "usage: akashsim params\n"
     "\n"
-    "Print the code-default module parameters (deployment, market, take) as JSON, in the\n"
-    "shape that a replay script's \"params\" overrides.\n";
+    "Print the default module parameters (deployment, market, take, staking, slashing,\n"
+    "distribution, mint, gov, consensus) as JSON, in the shape that a replay script's\n"
+    "\"params\" overrides. \"uncertain\" lists the defaults whose live mainnet value could not\n"
+    "be confirmed (docs/deviations.md section 7); sweep them when a result depends on them.\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {

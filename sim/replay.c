@@ -2505,12 +2505,45 @@ static void tell_chain(rp *p, ak_height h)
     }
 }
 
-static void tell_tx(rp *p, const ak_msg *m, const ak_tx_result *res)
+/* Whether the narration follows the signer's balance for m, and in which denom: a bank or chain
+ * message, which has no events of its own, in what MsgSend sends or the bond denom. The
+ * marketplace's messages have events that tell every movement. */
+static bool followed_denom(const rp *p, const ak_msg *m, ak_denom *d)
+{
+    if (m->type == AK_MSG_SEND)
+        *d = m->send.amount.denom;
+    else if (m->type >= AK_MSG_CREATE_VALIDATOR)
+        *d = ak_app_params(p->app)->staking.bond_denom;
+    else
+        return false;
+    return true;
+}
+
+static ak_amount signer_balance(const rp *p, const ak_msg *m)
 {
     ak_addr signer = m->signer != AK_ADDR_NONE ? m->signer : ak_msg_required_signer(m);
-    if (res->code == 0)
+    ak_denom d;
+    if (!followed_denom(p, m, &d) || signer == AK_ADDR_NONE)
+        return 0;
+    return ak_bank_balance_of(ak_app_bank(p->app), signer, d);
+}
+
+/* The tx line; for a bank or chain message that succeeded, also how the signer's balance moved
+ * (delegating, withdrawing rewards, a proposal's deposit), given its balance before. */
+static void tell_tx(rp *p, const ak_msg *m, const ak_tx_result *res, ak_amount before)
+{
+    ak_addr signer = m->signer != AK_ADDR_NONE ? m->signer : ak_msg_required_signer(m);
+    if (res->code == 0) {
         fprintf(p->out, "  %s by %s: ok\n", ak_msg_name(m->type), str(p, signer));
-    else
+        ak_denom d;
+        ak_amount after = signer_balance(p, m);
+        if (followed_denom(p, m, &d) && after != before) {
+            char a1[128], a2[128];
+            fmt_amount_(p, d, after - before, true, a1, sizeof a1);
+            fmt_amount(p, d, after, a2, sizeof a2);
+            fprintf(p->out, "      %s's balance %s, now %s\n", str(p, signer), a1, a2);
+        }
+    } else
         fprintf(p->out, "  %s by %s: FAILED with %s: %s\n", ak_msg_name(m->type), str(p, signer),
                 ak_err_name(res->code), res->detail[0] ? res->detail : ak_err_message(res->code));
 }
@@ -2850,13 +2883,14 @@ static bool run_block(rp *p, ak_height h, const rp_block *blk)
         const ak_msg *m = &blk->txs[i].msg;
         ak_tx_result res;
         memset(&res, 0, sizeof res);
+        ak_amount before = p->opts.narrate ? signer_balance(p, m) : 0;
         rc = ak_app_deliver(p->app, m, &res);
         if (rc != res.code)
             res.code = rc;
         if (rc == AK_ENOMEM || rc == AK_EBROKEN)
             return app_failed(p, rc, h, ak_msg_name(m->type));
         if (p->opts.narrate) {
-            tell_tx(p, m, &res);
+            tell_tx(p, m, &res, before);
             tell_new_events(p);
         } else {
             record_result(p, h, i, m, &res);

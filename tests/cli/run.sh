@@ -230,6 +230,30 @@ if expect "replay --check --narrate example" 0 replay --check --narrate "$exampl
     if grep -q "community pool" "$out"; then ok "replay --check --narrate example"
     else bad "replay --check --narrate example" "no closing summary"; fi
 fi
+vote_example=$root/scenarios/replay/take-rate-vote.json
+if expect "replay --check take-rate-vote example" 0 replay --check "$vote_example"; then
+    # 90 uakt a block: 88 blocks at 2 % (158 of 7920), then 20 blocks at 10 % (180 of 1800)
+    if "$python" -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+assert all(r["ok"] for r in d["results"]), d["results"]
+assert d["final"]["proposals"][0]["status"] == "passed", d["final"]["proposals"]
+assert d["final"]["params"]["take"]["denom_take_rates"] == {"uakt": 10}, d["final"]["params"]["take"]
+assert d["final"]["balances"]["carol"] == {"uakt": "2000000000"}, "deposit not refunded"
+assert int(d["final"]["balances"]["dave"]["uakt"]) > 0, "no rewards"' "$out"; then
+        ok "replay --check take-rate-vote example"
+    else
+        bad "replay --check take-rate-vote example" "unexpected values"
+    fi
+fi
+if expect "replay --narrate take-rate-vote example" 0 replay --narrate "$vote_example"; then
+    if grep -q "proposal 1 passed" "$out" && grep -q "158uakt (0.000158 AKT) take" "$out" &&
+        grep -q "180uakt (0.000180 AKT) take" "$out" &&
+        grep -q "dave's balance +[0-9]*uakt" "$out"; then
+        ok "replay --narrate take-rate-vote example"
+    else
+        bad "replay --narrate take-rate-vote example" "take, proposal or reward lines missing"
+    fi
+fi
 script empty-blocks '{ "blocks": [ { "height": 100000, "txs": [], "dump": true } ] }'
 if expect "replay: 100000 empty blocks" 0 replay --check "$tmp/empty-blocks.json"; then
     if "$python" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["final"]["height"] == 100000 and d["final"]["time"] == "2026-01-07T22:39:54Z" else 1)' "$out"; then
