@@ -195,6 +195,16 @@ int ak_app_intern(ak_app *app, const char *s, ak_str *out)
 
 const char *ak_app_str(const ak_app *app, ak_str id) { return ak_strtab_get(&app->strs, id); }
 
+void ak_tx_fail(ak_tx_result *res, const char *fmt, ...)
+{
+    if (!res)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(res->detail, sizeof res->detail, fmt, ap);
+    va_end(ap);
+}
+
 ak_height ak_app_height(const ak_app *app) { return app->height; }
 /* Header time of height h by the clock: genesis time + (h - 1) x block time. */
 static ak_unix clock_time(const ak_app *app, ak_height h)
@@ -323,27 +333,17 @@ void ak_app_set_clock(ak_app *app, ak_unix genesis_time, int64_t block_time_s)
     app->block_time_s = block_time_s;
 }
 
-static void fail(ak_tx_result *res, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(ak_tx_result *res, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(res->detail, sizeof res->detail, fmt, ap);
-    va_end(ap);
-}
-
-static const char *S(const ak_app *app, ak_str id) { return ak_strtab_get(&app->strs, id); }
-
 int ak_app_genesis_provider(ak_app *app, ak_addr owner, ak_str host_uri, ak_attrs attrs,
                             ak_str email, ak_str website, ak_tx_result *res)
 {
     const char *why;
     res->detail[0] = '\0';
-    int rc = ak_provider_validate(&app->strs, S(app, host_uri), attrs, S(app, website), &why);
+    int rc = ak_provider_validate(&app->strs, ak_app_str(app, host_uri), attrs,
+                                  ak_app_str(app, website), &why);
     if (!rc)
         rc = ak_provider_create(&app->providers, owner, host_uri, attrs, email, website);
     if (rc && why)
-        fail(res, "%s: %s", why, ak_err_message(rc));
+        ak_tx_fail(res, "%s: %s", why, ak_err_message(rc));
     res->code = rc;
     return rc;
 }
@@ -565,11 +565,11 @@ const ak_bid *ak_app_find_bid(const ak_app *app, ak_bid_id id)
 static int validate_did(ak_tx_result *res, ak_deployment_id id)
 {
     if (id.owner == AK_ADDR_NONE) {
-        fail(res, "DeploymentID: Invalid Owner Address: invalid address");
+        ak_tx_fail(res, "DeploymentID: Invalid Owner Address: invalid address");
         return AK_EINVALID_ADDRESS;
     }
     if (id.dseq == 0) {
-        fail(res, "DeploymentID: Invalid Deployment Sequence: invalid sequence");
+        ak_tx_fail(res, "DeploymentID: Invalid Deployment Sequence: invalid sequence");
         return AK_EINVALID_SEQUENCE;
     }
     return 0;
@@ -581,11 +581,11 @@ static int validate_gid(ak_tx_result *res, ak_group_id id)
     if (rc) {
         char inner[sizeof res->detail];
         memcpy(inner, res->detail, sizeof inner);
-        fail(res, "GroupID: Invalid DeploymentID: %s", inner);
+        ak_tx_fail(res, "GroupID: Invalid DeploymentID: %s", inner);
         return rc;
     }
     if (id.gseq == 0) {
-        fail(res, "GroupID: Invalid Group Sequence: invalid sequence");
+        ak_tx_fail(res, "GroupID: Invalid Group Sequence: invalid sequence");
         return AK_EINVALID_SEQUENCE;
     }
     return 0;
@@ -597,11 +597,11 @@ static int validate_oid(ak_tx_result *res, ak_order_id id)
     if (rc) {
         char inner[sizeof res->detail];
         memcpy(inner, res->detail, sizeof inner);
-        fail(res, "OrderID: Invalid GroupID: %s", inner);
+        ak_tx_fail(res, "OrderID: Invalid GroupID: %s", inner);
         return rc;
     }
     if (id.oseq == 0) {
-        fail(res, "OrderID: Invalid Order Sequence: invalid sequence");
+        ak_tx_fail(res, "OrderID: Invalid Order Sequence: invalid sequence");
         return AK_EINVALID_SEQUENCE;
     }
     return 0;
@@ -615,15 +615,15 @@ static int validate_bid_id(ak_tx_result *res, ak_bid_id id)
     if (rc) {
         char inner[sizeof res->detail];
         memcpy(inner, res->detail, sizeof inner);
-        fail(res, "BidID: Invalid OrderID: %s", inner);
+        ak_tx_fail(res, "BidID: Invalid OrderID: %s", inner);
         return rc;
     }
     if (id.provider == AK_ADDR_NONE) {
-        fail(res, "BidID: Invalid Provider Address: invalid address");
+        ak_tx_fail(res, "BidID: Invalid Provider Address: invalid address");
         return AK_EINVALID_ADDRESS;
     }
     if (id.provider == id.owner) {
-        fail(res, "BidID: self-bid: owner and provider are the same account");
+        ak_tx_fail(res, "BidID: self-bid: owner and provider are the same account");
         return AK_ESAME_ACCOUNT;
     }
     return 0;
@@ -633,21 +633,22 @@ static int validate_bid_id(ak_tx_result *res, ak_bid_id id)
 static int validate_deposit(ak_tx_result *res, const ak_deposit *d)
 {
     if (d->amount.denom == 0 || d->amount.amount < 0) {
-        fail(res, "invalid deposit coin: invalid coins");
+        ak_tx_fail(res, "invalid deposit coin: invalid coins");
         return AK_EINVALID_COINS;
     }
     if (d->nsources == 0) {
-        fail(res, "empty deposit sources: invalid deposit source");
+        ak_tx_fail(res, "empty deposit sources: invalid deposit source");
         return AK_EINVALID_DEPOSIT_SOURCE;
     }
     for (uint32_t i = 0; i < d->nsources; i++) {
         if (d->sources[i] != AK_SOURCE_BALANCE && d->sources[i] != AK_SOURCE_GRANT) {
-            fail(res, "empty deposit source type %u: invalid deposit source", d->sources[i]);
+            ak_tx_fail(res, "empty deposit source type %u: invalid deposit source", d->sources[i]);
             return AK_EINVALID_DEPOSIT_SOURCE;
         }
         for (uint32_t j = 0; j < i; j++) {
             if (d->sources[j] == d->sources[i]) {
-                fail(res, "duplicate deposit source type %u: invalid deposit source", d->sources[i]);
+                ak_tx_fail(res, "duplicate deposit source type %u: invalid deposit source",
+                           d->sources[i]);
                 return AK_EINVALID_DEPOSIT_SOURCE;
             }
         }
@@ -657,14 +658,14 @@ static int validate_deposit(ak_tx_result *res, const ak_deposit *d)
 
 static void format_coin(const ak_app *app, char *buf, size_t cap, ak_coin c)
 {
-    snprintf(buf, cap, "%lld%s", (long long)c.amount, S(app, c.denom));
+    snprintf(buf, cap, "%lld%s", (long long)c.amount, ak_app_str(app, c.denom));
 }
 
 static void format_deccoin(const ak_app *app, char *buf, size_t cap, ak_deccoin c)
 {
     char d[AK_DEC_STRLEN];
     ak_dec_format(c.amount, d, sizeof d);
-    snprintf(buf, cap, "%s%s", d, S(app, c.denom));
+    snprintf(buf, cap, "%s%s", d, ak_app_str(app, c.denom));
 }
 
 /* ---- market keeper pieces ---- */
@@ -675,7 +676,7 @@ static int create_order(ak_app *app, uint32_t gh, ak_tx_result *res)
 {
     ak_group *g = group_at(app, gh);
     if (g->last_order != AK_POOL_NONE && order_at(app, g->last_order)->state != AK_ORDER_CLOSED) {
-        fail(res, "create order: active order exists: order active");
+        ak_tx_fail(res, "create order: active order exists: order active");
         return AK_EORDER_ACTIVE;
     }
     uint32_t oh;
@@ -816,9 +817,10 @@ int ak_app_on_account_closed(ak_app *app, uint32_t ah)
 static void order_link_bid(ak_app *app, ak_order *o, uint32_t bh)
 {
     ak_bid *b = bid_at(app, bh);
-    const char *name = S(app, b->id.provider);
+    const char *name = ak_app_str(app, b->id.provider);
     uint32_t *link = &o->bids;
-    while (*link != AK_POOL_NONE && strcmp(S(app, bid_at(app, *link)->id.provider), name) < 0)
+    while (*link != AK_POOL_NONE &&
+           strcmp(ak_app_str(app, bid_at(app, *link)->id.provider), name) < 0)
         link = &bid_at(app, *link)->next;
     b->next = *link;
     TOUCH(link);
@@ -831,28 +833,30 @@ static int h_send(ak_app *app, const ak_msg *m, ak_tx_result *res)
 {
     ak_coin c = m->send.amount;
     if (m->send.from == AK_ADDR_NONE || m->send.to == AK_ADDR_NONE) {
-        fail(res, "invalid %s address: invalid address", m->send.from ? "to" : "from");
+        ak_tx_fail(res, "invalid %s address: invalid address", m->send.from ? "to" : "from");
         return AK_EINVALID_ADDRESS;
     }
     char amt[96];
     format_coin(app, amt, sizeof amt, c);
     if (c.denom == 0 || c.amount <= 0) {
-        fail(res, "%s: invalid coins", c.denom ? amt : "");
+        ak_tx_fail(res, "%s: invalid coins", c.denom ? amt : "");
         return AK_EINVALID_COINS;
     }
     if (!ak_bank_send_enabled(&app->bank, c.denom)) {
-        fail(res, "%s transfers are currently disabled: send transactions are disabled", S(app, c.denom));
+        ak_tx_fail(res, "%s transfers are currently disabled: send transactions are disabled",
+                   ak_app_str(app, c.denom));
         return AK_ESEND_DISABLED;
     }
     if (ak_bank_is_module(&app->bank, m->send.to, NULL)) {
-        fail(res, "%s is not allowed to receive funds: unauthorized", S(app, m->send.to));
+        ak_tx_fail(res, "%s is not allowed to receive funds: unauthorized",
+                   ak_app_str(app, m->send.to));
         return AK_EUNAUTHORIZED;
     }
     ak_amount have = ak_bank_balance_of(&app->bank, m->send.from, c.denom);
     int rc = ak_bank_send(&app->bank, m->send.from, m->send.to, c);
     if (rc == AK_EINSUFFICIENT_FUNDS)
-        fail(res, "spendable balance %lld%s is smaller than %s: insufficient funds", (long long)have,
-             S(app, c.denom), amt);
+        ak_tx_fail(res, "spendable balance %lld%s is smaller than %s: insufficient funds",
+                   (long long)have, ak_app_str(app, c.denom), amt);
     return rc;
 }
 
@@ -860,13 +864,13 @@ static int vb_provider(ak_app *app, const ak_msg *m, ak_tx_result *res)
 {
     const char *why;
     if (m->provider.owner == AK_ADDR_NONE) {
-        fail(res, "Invalid Provider Address: invalid address");
+        ak_tx_fail(res, "Invalid Provider Address: invalid address");
         return AK_EINVALID_ADDRESS;
     }
-    int rc = ak_provider_validate(&app->strs, S(app, m->provider.host_uri), m->provider.attrs,
-                                  S(app, m->provider.website), &why);
+    int rc = ak_provider_validate(&app->strs, ak_app_str(app, m->provider.host_uri),
+                                  m->provider.attrs, ak_app_str(app, m->provider.website), &why);
     if (rc && why)
-        fail(res, "%s: %s", why, ak_err_message(rc));
+        ak_tx_fail(res, "%s: %s", why, ak_err_message(rc));
     return rc;
 }
 
@@ -878,7 +882,7 @@ static int h_provider(ak_app *app, const ak_msg *m, ak_tx_result *res)
                     : ak_provider_update(&app->providers, m->provider.owner, m->provider.host_uri,
                                          m->provider.attrs, m->provider.email, m->provider.website);
     if (rc == AK_EPROVIDER_EXISTS || rc == AK_EPROVIDER_NOT_FOUND)
-        fail(res, "id: %s: %s", S(app, m->provider.owner), ak_err_message(rc));
+        ak_tx_fail(res, "id: %s: %s", ak_app_str(app, m->provider.owner), ak_err_message(rc));
     if (!rc)
         emit_id(app, create ? AK_EV_PROVIDER_CREATED : AK_EV_PROVIDER_UPDATED, 0,
                 (ak_bid_id){0, 0, 0, 0, m->provider.owner}, 0, 0);
@@ -893,7 +897,7 @@ static int vb_audit(ak_app *app, const ak_msg *m, ak_tx_result *res)
     ak_addr auditor = m->type == AK_MSG_SIGN_PROVIDER_ATTRIBUTES ? m->sign_attrs.auditor
                                                                  : m->delete_attrs.auditor;
     if (owner == AK_ADDR_NONE || auditor == AK_ADDR_NONE) {
-        fail(res, "Invalid %s Address: invalid address", owner ? "Auditor" : "Owner");
+        ak_tx_fail(res, "Invalid %s Address: invalid address", owner ? "Auditor" : "Owner");
         return AK_EINVALID_ADDRESS;
     }
     return 0;
@@ -911,10 +915,11 @@ static int h_delete_attrs(ak_app *app, const ak_msg *m, ak_tx_result *res)
     int rc = ak_audit_delete(&app->audit, m->delete_attrs.owner, m->delete_attrs.auditor,
                              m->delete_attrs.keys, m->delete_attrs.nkeys, &missing);
     if (rc == AK_EATTRIBUTE_NOT_FOUND)
-        fail(res,
-             "trying to delete non-existing attribute \"%s\" for auditor/provider \"%s/%s\": "
-             "attribute not found",
-             S(app, missing), S(app, m->delete_attrs.auditor), S(app, m->delete_attrs.owner));
+        ak_tx_fail(res,
+                   "trying to delete non-existing attribute \"%s\" for auditor/provider \"%s/%s\": "
+                   "attribute not found",
+                   ak_app_str(app, missing), ak_app_str(app, m->delete_attrs.auditor),
+                   ak_app_str(app, m->delete_attrs.owner));
     return rc;
 }
 
@@ -922,13 +927,14 @@ static int h_grant(ak_app *app, const ak_msg *m, ak_tx_result *res)
 {
     const char *why;
     if (m->grant.granter == AK_ADDR_NONE || m->grant.grantee == AK_ADDR_NONE) {
-        fail(res, "invalid %s address: invalid address", m->grant.granter ? "grantee" : "granter");
+        ak_tx_fail(res, "invalid %s address: invalid address",
+                   m->grant.granter ? "grantee" : "granter");
         return AK_EINVALID_ADDRESS;
     }
     int rc = ak_grants_grant(&app->grants, m->grant.granter, m->grant.grantee, m->grant.spend_limit,
                              m->grant.scopes, m->grant.nscopes, &why);
     if (rc && why)
-        fail(res, "%s: %s", why, ak_err_message(rc));
+        ak_tx_fail(res, "%s: %s", why, ak_err_message(rc));
     return rc;
 }
 
@@ -952,8 +958,8 @@ static int vb_create_deployment(ak_app *app, const ak_msg *m, ak_tx_result *res)
         ak_deccoin price;
         ak_spec_price(&c->groups[i], &price); /* validated above: cannot fail */
         if (c->deposit.amount.amount != 0 && price.denom != c->deposit.amount.denom) {
-            fail(res, "Deposit invalid: Mismatched denominations (%s != %s)",
-                 S(app, c->deposit.amount.denom), S(app, price.denom));
+            ak_tx_fail(res, "Deposit invalid: Mismatched denominations (%s != %s)",
+                       ak_app_str(app, c->deposit.amount.denom), ak_app_str(app, price.denom));
             return AK_EINVALID_DEPOSIT;
         }
     }
@@ -971,12 +977,13 @@ static int h_create_deployment(ak_app *app, const ak_msg *m, ak_tx_result *res)
     while (k < dp->n_min_deposits && dp->min_deposits[k].denom != c->deposit.amount.denom)
         k++;
     if (k == dp->n_min_deposits) {
-        fail(res, "Invalid deposit denomination %s: Deposit invalid", S(app, c->deposit.amount.denom));
+        ak_tx_fail(res, "Invalid deposit denomination %s: Deposit invalid",
+                   ak_app_str(app, c->deposit.amount.denom));
         return AK_EINVALID_DEPOSIT;
     }
     if (c->deposit.amount.amount < dp->min_deposits[k].amount) {
-        fail(res, "Deposit too low - %lld < %lld: Deposit invalid", (long long)c->deposit.amount.amount,
-             (long long)dp->min_deposits[k].amount);
+        ak_tx_fail(res, "Deposit too low - %lld < %lld: Deposit invalid",
+                   (long long)c->deposit.amount.amount, (long long)dp->min_deposits[k].amount);
         return AK_EINVALID_DEPOSIT;
     }
     /* ValidateDeploymentGroups: one denom, valid groups, unique names */
@@ -987,13 +994,14 @@ static int h_create_deployment(ak_app *app, const ak_msg *m, ak_tx_result *res)
         ak_deccoin p;
         ak_spec_price(&c->groups[i], &p);
         if (i > 0 && p.denom != first.denom) {
-            fail(res, "inconsistent denomination: %s != %s: Invalid groups", S(app, p.denom),
-                 S(app, first.denom));
+            ak_tx_fail(res, "inconsistent denomination: %s != %s: Invalid groups",
+                       ak_app_str(app, p.denom), ak_app_str(app, first.denom));
             return AK_EINVALID_GROUPS;
         }
         for (uint32_t j = 0; j < i; j++) {
             if (c->groups[j].name == c->groups[i].name) {
-                fail(res, "duplicate deployment group name \"%s\": Invalid groups", S(app, c->groups[i].name));
+                ak_tx_fail(res, "duplicate deployment group name \"%s\": Invalid groups",
+                           ak_app_str(app, c->groups[i].name));
                 return AK_EINVALID_GROUPS;
             }
         }
@@ -1068,7 +1076,7 @@ static int h_update_deployment(ak_app *app, const ak_msg *m, ak_tx_result *res)
     if (d->state != AK_DEPLOYMENT_ACTIVE)
         return AK_EDEPLOYMENT_CLOSED;
     if (memcmp(d->hash, m->update_deployment.hash, 32) == 0) {
-        fail(res, "deployment hash is unchanged: Invalid: deployment hash");
+        ak_tx_fail(res, "deployment hash is unchanged: Invalid: deployment hash");
         return AK_EINVALID_HASH;
     }
     TOUCH(d);
@@ -1157,11 +1165,11 @@ static int vb_account_deposit(ak_app *app, const ak_msg *m, ak_tx_result *res)
     if ((c->id.scope != AK_SCOPE_DEPLOYMENT && c->id.scope != AK_SCOPE_BID) ||
         c->id.xid.owner == AK_ADDR_NONE ||
         (c->id.scope == AK_SCOPE_BID && c->id.xid.provider == AK_ADDR_NONE)) {
-        fail(res, "invalid escrow account id: invalid ID");
+        ak_tx_fail(res, "invalid escrow account id: invalid ID");
         return AK_EINVALID_ID;
     }
     if (c->deposit.amount.amount == 0) {
-        fail(res, "invalid deposit");
+        ak_tx_fail(res, "invalid deposit");
         return AK_EINVALID_DEPOSIT;
     }
     return validate_deposit(res, &c->deposit);
@@ -1214,13 +1222,13 @@ static int h_create_bid(ak_app *app, const ak_msg *m, ak_tx_result *res)
         c->deposit.amount.amount < mp->bid_min_deposit.amount) {
         format_coin(app, want, sizeof want, mp->bid_min_deposit);
         format_coin(app, got, sizeof got, c->deposit.amount);
-        fail(res, "deposit invalid: mininum:%s received:%s", want, got);
+        ak_tx_fail(res, "deposit invalid: mininum:%s received:%s", want, got);
         return AK_EINVALID_DEPOSIT;
     }
     /* 3: open, active and closed bids count; OrderMaxBids + 1 can exist (strict >) */
     uint32_t oh = find_order(app, (ak_order_id){c->id.owner, c->id.dseq, c->id.gseq, c->id.oseq});
     if (oh != AK_POOL_NONE && order_at(app, oh)->nbids_counted > mp->order_max_bids) {
-        fail(res, "invalid bid: too many existing bids (%u)", mp->order_max_bids);
+        ak_tx_fail(res, "invalid bid: too many existing bids (%u)", mp->order_max_bids);
         return AK_EINVALID_BID;
     }
     /* 4-5: the order exists and takes bids */
@@ -1237,18 +1245,20 @@ static int h_create_bid(ak_app *app, const ak_msg *m, ak_tx_result *res)
     const ak_group *g = group_at(app, o->group);
     if (c->price.denom != g->price.denom) {
         /* DecCoin.IsLT panics on different denoms; the transaction fails */
-        fail(res, "invalid coin denominations; %s, %s: panic", S(app, g->price.denom), S(app, c->price.denom));
+        ak_tx_fail(res, "invalid coin denominations; %s, %s: panic",
+                   ak_app_str(app, g->price.denom), ak_app_str(app, c->price.denom));
         return AK_EPANIC;
     }
     if (ak_dec_cmp(g->price.amount, c->price.amount) < 0) {
         format_deccoin(app, want, sizeof want, g->price);
         format_deccoin(app, got, sizeof got, c->price);
-        fail(res, "bid %s above order maximum %s: bid price above max order price", got, want);
+        ak_tx_fail(res, "bid %s above order maximum %s: bid price above max order price", got,
+                   want);
         return AK_EBID_OVER_ORDER;
     }
     /* 8: the offer names the spec's units with their counts */
     if (!ak_spec_match_offer(&g->spec, c->offer, c->noffer)) {
-        fail(res, "resources offer does not match the group spec: capabilities mismatch");
+        ak_tx_fail(res, "resources offer does not match the group spec: capabilities mismatch");
         return AK_ECAPABILITIES_MISMATCH;
     }
     /* 9-11: a registered provider meeting placement and capabilities */
@@ -1310,7 +1320,7 @@ static int vb_close_bid(ak_app *app, const ak_msg *m, ak_tx_result *res)
         return rc;
     uint32_t r = m->close_bid.reason;
     if (r < 10000 || r > 19999) {
-        fail(res, "value \"%u\" range 10000..19999: invalid lease closed reason", r);
+        ak_tx_fail(res, "value \"%u\" range 10000..19999: invalid lease closed reason", r);
         return AK_EINVALID_LEASE_CLOSED_REASON;
     }
     return 0;
@@ -1351,7 +1361,7 @@ static int vb_lease(ak_app *app, const ak_msg *m, ak_tx_result *res)
     if (rc && m->type != AK_MSG_CREATE_LEASE) {
         char inner[sizeof res->detail];
         memcpy(inner, res->detail, sizeof inner);
-        fail(res, "LeaseID: Invalid BidID: %s", inner);
+        ak_tx_fail(res, "LeaseID: Invalid BidID: %s", inner);
     }
     return rc;
 }
@@ -1547,8 +1557,8 @@ int ak_app_deliver(ak_app *app, const ak_msg *m, ak_tx_result *res)
     if (!rc) {
         ak_addr need = ak_msg_required_signer(m);
         if (m->signer != AK_ADDR_NONE && m->signer != need) {
-            fail(res, "%s is not the signer %s requires (%s): unauthorized", S(app, m->signer),
-                 ak_msg_name(m->type), S(app, need));
+            ak_tx_fail(res, "%s is not the signer %s requires (%s): unauthorized",
+                       ak_app_str(app, m->signer), ak_msg_name(m->type), ak_app_str(app, need));
             rc = AK_EUNAUTHORIZED;
         }
     }
@@ -1589,9 +1599,9 @@ static int check_market(const ak_app *app, char *err, size_t cap)
         const ak_escrow_account *a = ak_escrow_acct(app, d->account);
         bool open = a->state == AK_ESCROW_OPEN;
         if ((d->state == AK_DEPLOYMENT_ACTIVE) != open)
-            BAD("deployment %s/%llu is %s but its escrow account is %s", S(app, d->id.owner),
-                (unsigned long long)d->id.dseq, ak_deployment_state_name(d->state),
-                ak_escrow_state_name(a->state));
+            BAD("deployment %s/%llu is %s but its escrow account is %s",
+                ak_app_str(app, d->id.owner), (unsigned long long)d->id.dseq,
+                ak_deployment_state_name(d->state), ak_escrow_state_name(a->state));
     }
     for (uint32_t gh = 0; gh < ds->groups.len; gh++) {
         const ak_group *g = group_at(app, gh);
@@ -1676,7 +1686,8 @@ int ak_app_check(const ak_app *app, char *err, size_t cap)
         __int128 pool = ak_app_community_pool(app, s->denom).v;
         if (pool != (__int128)ak_bank_balance_of(&app->bank, dist, s->denom) * 1000000000000000000)
             BAD("distribution: the module holds %lld%s, the community pool says otherwise",
-                (long long)ak_bank_balance_of(&app->bank, dist, s->denom), S(app, s->denom));
+                (long long)ak_bank_balance_of(&app->bank, dist, s->denom),
+                ak_app_str(app, s->denom));
     }
     return check_market(app, err, cap);
 }

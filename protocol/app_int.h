@@ -77,6 +77,10 @@ struct ak_app {
     uint32_t cap_updates;
 };
 
+/* The failure text of a transaction result (res->detail), printf style; nothing when res is
+ * NULL. Handlers set it next to the error code they return. */
+void ak_tx_fail(ak_tx_result *res, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Append an event (drops it silently only when out of memory: events are not state). */
 void ak_app_emit(ak_app *app, const ak_event *ev);
 

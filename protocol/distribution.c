@@ -827,22 +827,6 @@ int ak_dist_begin_block(ak_app *app)
 
 /* ---- messages (keeper/msg_server.go, keeper/keeper.go) ---- */
 
-static void fail(ak_tx_result *res, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(ak_tx_result *res, const char *fmt, ...)
-{
-    if (!res)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(res->detail, sizeof res->detail, fmt, ap);
-    va_end(ap);
-}
-
-static const char *S(const ak_app *app, ak_str id)
-{
-    return ak_strtab_get(&app->strs, id);
-}
-
 /* MsgWithdrawDelegatorReward: the validator address, the delegator address, the validator
  * (staking's Validator: ErrNoValidatorFound), the delegation (staking's Delegation:
  * ErrNoDelegation), its starting info (ErrEmptyDelegationDistInfo); then withdraw and start a
@@ -851,28 +835,28 @@ static int h_withdraw_reward(ak_app *app, const ak_msg *m, ak_tx_result *res)
 {
     ak_addr delegator = m->withdraw_reward.delegator, valaddr = m->withdraw_reward.validator;
     if (valaddr == AK_ADDR_NONE) {
-        fail(res, "invalid validator address: empty address string is not allowed");
+        ak_tx_fail(res, "invalid validator address: empty address string is not allowed");
         return AK_EINVALID_ADDRESS;
     }
     if (delegator == AK_ADDR_NONE) {
-        fail(res, "invalid delegator address: empty address string is not allowed");
+        ak_tx_fail(res, "invalid delegator address: empty address string is not allowed");
         return AK_EINVALID_ADDRESS;
     }
     uint32_t val = ak_staking_find_val(app, valaddr);
     if (val == AK_POOL_NONE) {
-        fail(res, "%s: validator does not exist", S(app, valaddr));
+        ak_tx_fail(res, "%s: validator does not exist", ak_app_str(app, valaddr));
         return AK_ENO_VALIDATOR_FOUND;
     }
     uint32_t del = ak_staking_find_del(app, delegator, val);
     if (del == AK_POOL_NONE || !ak_dec_is_positive(ak_del(app, del)->shares)) {
-        fail(res, "%s on %s: no delegation for (address, validator) tuple", S(app, delegator),
-             S(app, valaddr));
+        ak_tx_fail(res, "%s on %s: no delegation for (address, validator) tuple",
+                   ak_app_str(app, delegator), ak_app_str(app, valaddr));
         return AK_ENO_DELEGATION;
     }
     ak_amount paid;
     int rc = withdraw_rewards(app, del, &paid);
     if (rc == AK_EEMPTY_DELEGATION_DIST_INFO)
-        fail(res, "no delegation distribution info");
+        ak_tx_fail(res, "no delegation distribution info");
     if (rc)
         return rc;
     return initialize_delegation(app, del);
@@ -885,13 +869,13 @@ static int h_withdraw_commission(ak_app *app, const ak_msg *m, ak_tx_result *res
 {
     ak_addr valaddr = m->validator.validator;
     if (valaddr == AK_ADDR_NONE) {
-        fail(res, "invalid validator address: empty address string is not allowed");
+        ak_tx_fail(res, "invalid validator address: empty address string is not allowed");
         return AK_EINVALID_ADDRESS;
     }
     uint32_t val = ak_staking_find_val(app, valaddr);
     ak_val_dist *vd = val == AK_POOL_NONE ? NULL : val_dist(app, val);
     if (!vd || ak_dec_is_zero(vd->commission)) {
-        fail(res, "no validator commission to withdraw");
+        ak_tx_fail(res, "no validator commission to withdraw");
         return AK_ENO_VALIDATOR_COMMISSION;
     }
     ak_amount whole;
@@ -975,7 +959,7 @@ int ak_dist_check(const ak_app *app, char *err, size_t cap)
             continue;
         if (val >= app->staking.vals.len || ak_val(app, val)->removed)
             BAD("validator %u has records but no staking validator", val);
-        const char *name = S(app, ak_val(app, val)->addr);
+        const char *name = ak_app_str(app, ak_val(app, val)->addr);
         if (ak_dec_is_negative(vd->outstanding) || ak_dec_is_negative(vd->commission) ||
             ak_dec_is_negative(vd->cur_rewards))
             BAD("validator %s has negative rewards", name);
@@ -1029,7 +1013,8 @@ int ak_dist_check(const ak_app *app, char *err, size_t cap)
         const ak_delegation *dl = ak_del(app, del);
         if (ak_dec_is_positive(dl->shares) && val_dist(app, dl->val) &&
             (del >= d->starting.len || !si_at(app, del)->present))
-            BAD("delegation %u (%s) has shares but no starting info", del, S(app, dl->delegator));
+            BAD("delegation %u (%s) has shares but no starting info", del,
+                ak_app_str(app, dl->delegator));
     }
     uint32_t nfree = 0;
     for (uint32_t h = d->free_hist; h != AK_POOL_NONE; h = hist_at(app, h)->next_free) {
@@ -1056,7 +1041,8 @@ int ak_dist_check(const ak_app *app, char *err, size_t cap)
         if ((__int128)held * DEC_ONE < owed) {
             ak_dec_format(ak_dec_from_raw(owed), b1, sizeof b1);
             BAD("the module holds %lld%s, less than the outstanding rewards plus the community "
-                "pool, %s", (long long)held, S(app, denom), b1);
+                "pool, %s",
+                (long long)held, ak_app_str(app, denom), b1);
         }
     }
 out:

@@ -52,20 +52,6 @@
 
 #define REJECTED_REASON "proposal did not get enough votes to pass"
 
-static void fail(ak_tx_result *res, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(ak_tx_result *res, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(res->detail, sizeof res->detail, fmt, ap);
-    va_end(ap);
-}
-
-static const char *S(const ak_app *app, ak_str id)
-{
-    return ak_strtab_get(&app->strs, id);
-}
-
 static ak_proposal *prop_at(const ak_app *app, uint32_t h)
 {
     return ak_pool_at(&app->gov.proposals, h);
@@ -160,7 +146,7 @@ static const char *coins_str(const ak_app *app, const ak_coin *c, uint32_t n, ch
     buf[0] = '\0';
     for (uint32_t i = 0; i < n && len < cap; i++) {
         int k = snprintf(buf + len, cap - len, "%s%lld%s", i ? "," : "", (long long)c[i].amount,
-                         S(app, c[i].denom));
+                         ak_app_str(app, c[i].denom));
         if (k < 0)
             break;
         len += (size_t)k;
@@ -172,9 +158,9 @@ static const char *coins_str(const ak_app *app, const ak_coin *c, uint32_t n, ch
 static bool coins_valid(const ak_app *app, const ak_coin *c, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++) {
-        if (!ak_denom_valid(S(app, c[i].denom)) || c[i].amount <= 0)
+        if (!ak_denom_valid(ak_app_str(app, c[i].denom)) || c[i].amount <= 0)
             return false;
-        if (i > 0 && strcmp(S(app, c[i - 1].denom), S(app, c[i].denom)) >= 0)
+        if (i > 0 && strcmp(ak_app_str(app, c[i - 1].denom), ak_app_str(app, c[i].denom)) >= 0)
             return false;
     }
     return true;
@@ -210,7 +196,7 @@ static int coins_add(const ak_app *app, ak_coin *c, uint32_t *n, ak_coin x)
     if (*n == AK_GOV_MAX_COINS)
         return AK_EOVERFLOW;
     uint32_t i = *n;
-    while (i > 0 && strcmp(S(app, c[i - 1].denom), S(app, x.denom)) > 0) {
+    while (i > 0 && strcmp(ak_app_str(app, c[i - 1].denom), ak_app_str(app, x.denom)) > 0) {
         c[i] = c[i - 1];
         i--;
     }
@@ -243,14 +229,15 @@ static int check_deposit_denoms(const ak_app *app, const ak_coin *c, uint32_t n,
         ds[0] = '\0';
         for (uint32_t j = 0; j < gp->n_min_deposit && len < sizeof ds; j++) {
             int k = snprintf(ds + len, sizeof ds - len, "%s%s", j ? " " : "",
-                             S(app, gp->min_deposit[j].denom));
+                             ak_app_str(app, gp->min_deposit[j].denom));
             if (k < 0)
                 break;
             len += (size_t)k;
         }
-        fail(res, "deposited %s, but gov accepts only the following denom(s): [%s]: invalid "
-                  "deposit denom",
-             coins_str(app, c, n, cs, sizeof cs), ds);
+        ak_tx_fail(res,
+                   "deposited %s, but gov accepts only the following denom(s): [%s]: invalid "
+                   "deposit denom",
+                   coins_str(app, c, n, cs, sizeof cs), ds);
         return AK_EINVALID_DEPOSIT_DENOM;
     }
     return 0;
@@ -275,14 +262,15 @@ static int add_deposit(ak_app *app, uint64_t id, ak_addr depositor, const ak_coi
 {
     uint32_t ph = find_proposal(app, id);
     if (ph == NONE || prop_at(app, ph)->status == AK_PROPOSAL_DROPPED) {
-        fail(res, "collections: not found: key '%llu' of type "
-                  "github.com/cosmos/gogoproto/cosmos.gov.v1.Proposal",
-             (unsigned long long)id);
+        ak_tx_fail(res,
+                   "collections: not found: key '%llu' of type "
+                   "github.com/cosmos/gogoproto/cosmos.gov.v1.Proposal",
+                   (unsigned long long)id);
         return AK_ENOT_FOUND;
     }
     ak_proposal *p = prop_at(app, ph);
     if (!is_open(p)) {
-        fail(res, "%llu: inactive proposal", (unsigned long long)id);
+        ak_tx_fail(res, "%llu: inactive proposal", (unsigned long long)id);
         return AK_EINACTIVE_PROPOSAL;
     }
     const ak_gov_params *gp = &app->params.gov;
@@ -305,7 +293,7 @@ static int add_deposit(ak_app *app, uint64_t id, ak_addr depositor, const ak_coi
                 return AK_EOVERFLOW;
             if (len < sizeof th) {
                 int k = snprintf(th + len, sizeof th - len, "%s%lld%s", i ? "," : "",
-                                 (long long)need, S(app, min[i].denom));
+                                 (long long)need, ak_app_str(app, min[i].denom));
                 if (k > 0)
                     len += (size_t)k;
             }
@@ -315,9 +303,10 @@ static int add_deposit(ak_app *app, uint64_t id, ak_addr depositor, const ak_coi
         }
         if (!met) {
             char cs[64];
-            fail(res, "received %s but need at least one of the following: %s: minimum deposit "
-                      "is too small",
-                 coins_str(app, amt, n, cs, sizeof cs), th);
+            ak_tx_fail(res,
+                       "received %s but need at least one of the following: %s: minimum deposit "
+                       "is too small",
+                       coins_str(app, amt, n, cs, sizeof cs), th);
             return AK_EMIN_DEPOSIT_TOO_SMALL;
         }
     }
@@ -325,9 +314,10 @@ static int add_deposit(ak_app *app, uint64_t id, ak_addr depositor, const ak_coi
     for (uint32_t i = 0; i < n; i++) {
         rc = ak_bank_send(&app->bank, depositor, gov_addr(app), amt[i]);
         if (rc == AK_EINSUFFICIENT_FUNDS)
-            fail(res, "spendable balance %lld%s is smaller than %lld%s: insufficient funds",
-                 (long long)ak_bank_balance_of(&app->bank, depositor, amt[i].denom),
-                 S(app, amt[i].denom), (long long)amt[i].amount, S(app, amt[i].denom));
+            ak_tx_fail(res, "spendable balance %lld%s is smaller than %lld%s: insufficient funds",
+                       (long long)ak_bank_balance_of(&app->bank, depositor, amt[i].denom),
+                       ak_app_str(app, amt[i].denom), (long long)amt[i].amount,
+                       ak_app_str(app, amt[i].denom));
         if (rc)
             return rc;
     }
@@ -403,20 +393,20 @@ static int h_submit_proposal(ak_app *app, const ak_msg *m, ak_tx_result *res)
     const ak_gov_params *gp = &app->params.gov;
     char cs[96], cs2[96];
     if (c->title == 0) {
-        fail(res, "proposal title cannot be empty: invalid request");
+        ak_tx_fail(res, "proposal title cannot be empty: invalid request");
         return AK_EINVALID_REQUEST;
     }
     if (c->summary == 0) {
-        fail(res, "proposal summary cannot be empty: invalid request");
+        ak_tx_fail(res, "proposal summary cannot be empty: invalid request");
         return AK_EINVALID_REQUEST;
     }
     if (c->proposer == AK_ADDR_NONE) {
-        fail(res, "invalid proposer address: empty address string is not allowed: invalid "
-                  "address");
+        ak_tx_fail(res, "invalid proposer address: empty address string is not allowed: invalid "
+                        "address");
         return AK_EINVALID_ADDRESS;
     }
     if (c->nchanges == 0 && c->metadata == 0) {
-        fail(res, "either metadata or Msgs length must be non-nil: no messages proposed");
+        ak_tx_fail(res, "either metadata or Msgs length must be non-nil: no messages proposed");
         return AK_ENO_PROPOSAL_MSGS;
     }
     if (c->ndeposit > AK_GOV_MAX_COINS || (c->nchanges > 0 && !c->changes))
@@ -428,12 +418,12 @@ static int h_submit_proposal(ak_app *app, const ak_msg *m, ak_tx_result *res)
     for (uint32_t i = 0; i < c->nchanges; i++) {
         const ak_param_change *ch = &c->changes[i];
         if (!ch->def || (unsigned)ch->def->module >= AK_PM_COUNT) {
-            fail(res, "change %u names no parameter: invalid argument", i);
+            ak_tx_fail(res, "change %u names no parameter: invalid argument", i);
             return AK_EINVAL;
         }
         if (ak_params_set(&proposed, ch->def, &ch->value)) {
-            fail(res, "%s.%s: value of the wrong kind or out of range: invalid argument",
-                 ak_param_module_name(ch->def->module), ch->def->name);
+            ak_tx_fail(res, "%s.%s: value of the wrong kind or out of range: invalid argument",
+                       ak_param_module_name(ch->def->module), ch->def->name);
             return AK_EINVAL;
         }
         uint32_t k = 0;
@@ -444,7 +434,8 @@ static int h_submit_proposal(ak_app *app, const ak_msg *m, ak_tx_result *res)
     }
     /* validateInitialDeposit */
     if (!coins_valid(app, c->deposit, c->ndeposit)) {
-        fail(res, "%s: invalid coins", coins_str(app, c->deposit, c->ndeposit, cs, sizeof cs));
+        ak_tx_fail(res, "%s: invalid coins",
+                   coins_str(app, c->deposit, c->ndeposit, cs, sizeof cs));
         return AK_EINVALID_COINS;
     }
     if (!ak_dec_is_zero(gp->min_initial_deposit_ratio)) {
@@ -459,9 +450,9 @@ static int h_submit_proposal(ak_app *app, const ak_msg *m, ak_tx_result *res)
                 return AK_EOVERFLOW;
         }
         if (!all_gte(c->deposit, c->ndeposit, need, nmin)) {
-            fail(res, "was (%s), need (%s): minimum deposit is too small",
-                 coins_str(app, c->deposit, c->ndeposit, cs, sizeof cs),
-                 coins_str(app, need, nmin, cs2, sizeof cs2));
+            ak_tx_fail(res, "was (%s), need (%s): minimum deposit is too small",
+                       coins_str(app, c->deposit, c->ndeposit, cs, sizeof cs),
+                       coins_str(app, need, nmin, cs2, sizeof cs2));
             return AK_EMIN_DEPOSIT_TOO_SMALL;
         }
     }
@@ -471,15 +462,15 @@ static int h_submit_proposal(ak_app *app, const ak_msg *m, ak_tx_result *res)
     /* Keeper.SubmitProposal: lengths in bytes; the title shares the metadata limit and error */
     uint32_t len = ak_strtab_len(&app->strs, c->metadata);
     if (len > MAX_METADATA_LEN) {
-        fail(res, "got metadata with length %u: metadata too long", len);
+        ak_tx_fail(res, "got metadata with length %u: metadata too long", len);
         return AK_EMETADATA_TOO_LONG;
     }
     if ((len = ak_strtab_len(&app->strs, c->summary)) > MAX_SUMMARY_LEN) {
-        fail(res, "got summary with length %u: summary too long", len);
+        ak_tx_fail(res, "got summary with length %u: summary too long", len);
         return AK_ESUMMARY_TOO_LONG;
     }
     if ((len = ak_strtab_len(&app->strs, c->title)) > MAX_METADATA_LEN) {
-        fail(res, "got metadata with length %u: metadata too long", len);
+        ak_tx_fail(res, "got metadata with length %u: metadata too long", len);
         return AK_EMETADATA_TOO_LONG;
     }
     /* each message's ValidateBasic; the signer (authority) is the gov account by construction */
@@ -487,7 +478,7 @@ static int h_submit_proposal(ak_app *app, const ak_msg *m, ak_tx_result *res)
         char why[160];
         if (validated_at_submission(mods[k]) &&
             ak_params_validate_module(&proposed, mods[k], &app->strs, why, sizeof why)) {
-            fail(res, "%s: invalid proposal message", chain_text(why));
+            ak_tx_fail(res, "%s: invalid proposal message", chain_text(why));
             return AK_EINVALID_PROPOSAL_MSG;
         }
     }
@@ -535,8 +526,8 @@ static int h_deposit(ak_app *app, const ak_msg *m, ak_tx_result *res)
 {
     const typeof(m->gov_deposit) *c = &m->gov_deposit;
     if (c->depositor == AK_ADDR_NONE) {
-        fail(res, "invalid depositor address: empty address string is not allowed: invalid "
-                  "address");
+        ak_tx_fail(res, "invalid depositor address: empty address string is not allowed: invalid "
+                        "address");
         return AK_EINVALID_ADDRESS;
     }
     if (c->namount > AK_GOV_MAX_COINS)
@@ -544,7 +535,7 @@ static int h_deposit(ak_app *app, const ak_msg *m, ak_tx_result *res)
     /* validateDeposit: valid and all positive, so never empty */
     if (c->namount == 0 || !coins_valid(app, c->amount, c->namount)) {
         char cs[96];
-        fail(res, "%s: invalid coins", coins_str(app, c->amount, c->namount, cs, sizeof cs));
+        ak_tx_fail(res, "%s: invalid coins", coins_str(app, c->amount, c->namount, cs, sizeof cs));
         return AK_EINVALID_COINS;
     }
     return add_deposit(app, c->proposal, c->depositor, c->amount, c->namount, res);
@@ -581,8 +572,8 @@ static int bad_weighted(const ak_weighted_option *o, ak_tx_result *res)
 {
     char nb[16], wb[AK_DEC_STRLEN];
     ak_dec_format(o->weight, wb, sizeof wb);
-    fail(res, "option:%s weight:\"%s\": invalid vote option",
-         option_name(o->option, nb, sizeof nb), wb);
+    ak_tx_fail(res, "option:%s weight:\"%s\": invalid vote option",
+               option_name(o->option, nb, sizeof nb), wb);
     return AK_EINVALID_VOTE;
 }
 
@@ -593,7 +584,7 @@ static int add_vote(ak_app *app, uint64_t id, ak_addr voter, const ak_weighted_o
     ak_gov *g = &app->gov;
     uint32_t ph = find_proposal(app, id);
     if (ph == NONE || prop_at(app, ph)->status != AK_PROPOSAL_VOTING_PERIOD) {
-        fail(res, "%llu: inactive proposal", (unsigned long long)id);
+        ak_tx_fail(res, "%llu: inactive proposal", (unsigned long long)id);
         return AK_EINACTIVE_PROPOSAL;
     }
     for (uint32_t i = 0; i < n; i++)
@@ -642,7 +633,8 @@ static int h_vote(ak_app *app, const ak_msg *m, ak_tx_result *res)
     const typeof(m->vote) *c = &m->vote;
     char nb[16];
     if (c->voter == AK_ADDR_NONE) {
-        fail(res, "invalid voter address: empty address string is not allowed: invalid address");
+        ak_tx_fail(res,
+                   "invalid voter address: empty address string is not allowed: invalid address");
         return AK_EINVALID_ADDRESS;
     }
     if (c->noptions > AK_VOTE_MAX_OPTIONS)
@@ -651,14 +643,14 @@ static int h_vote(ak_app *app, const ak_msg *m, ak_tx_result *res)
         /* one option, weight 1 (NewNonSplitVoteOption), checked before the proposal */
         uint32_t o = c->noptions ? c->options[0].option : 0;
         if (!valid_option(o)) {
-            fail(res, "%s: invalid vote option", option_name(o, nb, sizeof nb));
+            ak_tx_fail(res, "%s: invalid vote option", option_name(o, nb, sizeof nb));
             return AK_EINVALID_VOTE;
         }
         ak_weighted_option one = {.option = o, .weight = ak_dec_from_int(1)};
         return add_vote(app, c->proposal, c->voter, &one, 1, res);
     }
     if (c->noptions == 0) {
-        fail(res, "null: invalid request"); /* WeightedVoteOptions(nil).String() */
+        ak_tx_fail(res, "null: invalid request"); /* WeightedVoteOptions(nil).String() */
         return AK_EINVALID_REQUEST;
     }
     ak_dec total = ak_dec_zero();
@@ -670,18 +662,18 @@ static int h_vote(ak_app *app, const ak_msg *m, ak_tx_result *res)
         if (ak_dec_add(total, o->weight, &total))
             return AK_EOVERFLOW;
         if (used[o->option]) {
-            fail(res, "duplicated vote option: invalid vote option");
+            ak_tx_fail(res, "duplicated vote option: invalid vote option");
             return AK_EINVALID_VOTE;
         }
         used[o->option] = true;
     }
     int cmp = ak_dec_cmp(total, ak_dec_from_int(1));
     if (cmp > 0) {
-        fail(res, "total weight overflow 1.00: invalid vote option");
+        ak_tx_fail(res, "total weight overflow 1.00: invalid vote option");
         return AK_EINVALID_VOTE;
     }
     if (cmp < 0) {
-        fail(res, "total weight lower than 1.00: invalid vote option");
+        ak_tx_fail(res, "total weight lower than 1.00: invalid vote option");
         return AK_EINVALID_VOTE;
     }
     return add_vote(app, c->proposal, c->voter, c->options, c->noptions, res);
@@ -1071,15 +1063,15 @@ int ak_gov_check(const ak_app *app, char *err, size_t cap)
                 BAD("gov: proposal %llu's vote list loops", (unsigned long long)p->id);
             const ak_gov_vote *v = vote_at(app, vh);
             if (v->removed || ak_map_get(&g->vote_index, ak_key2(p->id, v->voter)) != vh)
-                BAD("gov: a vote of %s on proposal %llu is not indexed", S(app, v->voter),
+                BAD("gov: a vote of %s on proposal %llu is not indexed", ak_app_str(app, v->voter),
                     (unsigned long long)p->id);
             ak_dec w = ak_dec_zero();
             for (uint32_t k = 0; k < v->noptions; k++) {
                 if (!valid_weighted(&v->options[k]) || ak_dec_add(w, v->options[k].weight, &w))
-                    BAD("gov: a vote of %s has a bad option", S(app, v->voter));
+                    BAD("gov: a vote of %s has a bad option", ak_app_str(app, v->voter));
             }
             if (v->noptions == 0 || ak_dec_cmp(w, ak_dec_from_int(1)) != 0)
-                BAD("gov: the weights of %s's vote do not add up to 1", S(app, v->voter));
+                BAD("gov: the weights of %s's vote do not add up to 1", ak_app_str(app, v->voter));
             nvotes++;
         }
     }
@@ -1098,7 +1090,8 @@ int ak_gov_check(const ak_app *app, char *err, size_t cap)
         ak_amount have = ak_bank_balance_of(&app->bank, gov_addr(app), s->denom);
         if (have != want)
             BAD("gov: the module account holds %lld%s, open proposals' deposits are %lld%s",
-                (long long)have, S(app, s->denom), (long long)want, S(app, s->denom));
+                (long long)have, ak_app_str(app, s->denom), (long long)want,
+                ak_app_str(app, s->denom));
     }
     return 0;
 }

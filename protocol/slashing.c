@@ -41,20 +41,6 @@
 /* ValidatorUpdateDelay (types/staking.go): updates of EndBlock(H) sign from H + 2. */
 #define VALIDATOR_UPDATE_DELAY 1
 
-static void fail(ak_tx_result *res, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(ak_tx_result *res, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(res->detail, sizeof res->detail, fmt, ap);
-    va_end(ap);
-}
-
-static const char *S(const ak_app *app, ak_str id)
-{
-    return ak_strtab_get(&app->strs, id);
-}
-
 /* Journal n bytes at p only when a transaction is open: the per-block path must not pay a call
  * for a journal that records nothing. */
 static inline void touch(ak_app *app, void *p, size_t n)
@@ -354,21 +340,22 @@ static int unjail(ak_app *app, ak_addr addr, ak_tx_result *res)
 {
     /* msg_server.go: the address must decode */
     if (addr == AK_ADDR_NONE) {
-        fail(res, "validator input address: empty address string is not allowed: invalid address");
+        ak_tx_fail(res,
+                   "validator input address: empty address string is not allowed: invalid address");
         return AK_EINVALID_ADDRESS;
     }
     /* sk.Validator -> GetValidator: a missing validator is staking's ErrNoValidatorFound (the
      * `validator == nil -> ErrNoValidatorForAddress` branch after it is dead code) */
     uint32_t val = ak_staking_find_val(app, addr);
     if (val == AK_POOL_NONE) {
-        fail(res, "%s: %s", S(app, addr), ak_err_message(AK_ENO_VALIDATOR_FOUND));
+        ak_tx_fail(res, "%s: %s", ak_app_str(app, addr), ak_err_message(AK_ENO_VALIDATOR_FOUND));
         return AK_ENO_VALIDATOR_FOUND;
     }
     /* sk.Delegation -> GetDelegation: a missing self-delegation is staking's ErrNoDelegation
      * (the `selfDel == nil -> ErrMissingSelfDelegation` branch is dead code too) */
     uint32_t dh = ak_staking_find_del(app, addr, val);
     if (dh == AK_POOL_NONE || !ak_dec_is_positive(ak_del(app, dh)->shares)) {
-        fail(res, "%s: %s", S(app, addr), ak_err_message(AK_ENO_DELEGATION));
+        ak_tx_fail(res, "%s: %s", ak_app_str(app, addr), ak_err_message(AK_ENO_DELEGATION));
         return AK_ENO_DELEGATION;
     }
     const ak_validator *v = ak_val(app, val);
@@ -378,24 +365,27 @@ static int unjail(ak_app *app, ak_addr addr, ak_tx_result *res)
     if (rc || (rc = ak_dec_truncate_int(tokens_dec, &tokens)))
         return rc;
     if (tokens < v->min_self_delegation) {
-        fail(res, "%lld less than %lld: %s", (long long)tokens, (long long)v->min_self_delegation,
-             ak_err_message(AK_ESELF_DELEGATION_TOO_LOW_TO_UNJAIL));
+        ak_tx_fail(res, "%lld less than %lld: %s", (long long)tokens,
+                   (long long)v->min_self_delegation,
+                   ak_err_message(AK_ESELF_DELEGATION_TOO_LOW_TO_UNJAIL));
         return AK_ESELF_DELEGATION_TOO_LOW_TO_UNJAIL;
     }
     if (!v->jailed) {
-        fail(res, "%s", ak_err_message(AK_EVALIDATOR_NOT_JAILED));
+        ak_tx_fail(res, "%s", ak_err_message(AK_EVALIDATOR_NOT_JAILED));
         return AK_EVALIDATOR_NOT_JAILED;
     }
     /* a jailed validator without signing info was never bonded (jailed for a low
      * self-delegation) and may unjail at any time */
     const ak_signing_info *si = ak_slashing_info(app, addr);
     if (si && si->tombstoned) {
-        fail(res, "%s is tombstoned: validator still jailed; cannot be unjailed", S(app, addr));
+        ak_tx_fail(res, "%s is tombstoned: validator still jailed; cannot be unjailed",
+                   ak_app_str(app, addr));
         return AK_EVALIDATOR_JAILED;
     }
     if (si && app->time < si->jailed_until) {
-        fail(res, "%s is jailed until %lld (now %lld): validator still jailed; cannot be unjailed",
-             S(app, addr), (long long)si->jailed_until, (long long)app->time);
+        ak_tx_fail(res,
+                   "%s is jailed until %lld (now %lld): validator still jailed; cannot be unjailed",
+                   ak_app_str(app, addr), (long long)si->jailed_until, (long long)app->time);
         return AK_EVALIDATOR_JAILED;
     }
     return ak_staking_unjail(app, val);
@@ -423,11 +413,11 @@ int ak_slashing_check(const ak_app *app, char *err, size_t cap)
     for (uint32_t h = 0; h < app->staking.vals.len; h++) {
         const ak_validator *v = ak_val(app, h);
         if (!v->removed && v->status == AK_BOND_BONDED && find_info(app, v->addr) == AK_POOL_NONE)
-            BAD("bonded validator %s has no signing info", S(app, v->addr));
+            BAD("bonded validator %s has no signing info", ak_app_str(app, v->addr));
     }
     for (uint32_t h = 0; h < sl->infos.len; h++) {
         const ak_signing_info *si = info_at(app, h);
-        const char *name = S(app, si->addr);
+        const char *name = ak_app_str(app, si->addr);
         if (find_info(app, si->addr) != h)
             BAD("signing info %u of %s is not indexed under its address", h, name);
         int64_t bits = 0;

@@ -36,20 +36,6 @@ const char *ak_bond_status_name(uint32_t s)
     return "invalid";
 }
 
-static void fail(ak_tx_result *res, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(ak_tx_result *res, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(res->detail, sizeof res->detail, fmt, ap);
-    va_end(ap);
-}
-
-static const char *S(const ak_app *app, ak_str id)
-{
-    return ak_strtab_get(&app->strs, id);
-}
-
 static ak_addr bonded_pool(const ak_app *app)
 {
     return ak_bank_module_addr(&app->bank, AK_MODULE_BONDED_POOL);
@@ -610,7 +596,7 @@ static int64_t power_order(const ak_app *app, candidate **out)
         const ak_validator *v = ak_val(app, h);
         if (v->removed || v->jailed || ak_staking_power(v) == 0)
             continue;
-        c[k++] = (candidate){ak_staking_power(v), S(app, v->addr), h};
+        c[k++] = (candidate){ak_staking_power(v), ak_app_str(app, v->addr), h};
     }
     qsort(c, k, sizeof *c, cmp_candidate);
     *out = c;
@@ -657,9 +643,9 @@ static void sort_by_addr(const ak_app *app, uint32_t *h, uint32_t n)
 {
     for (uint32_t i = 1; i < n; i++) {
         uint32_t x = h[i];
-        const char *name = S(app, ak_val(app, x)->addr);
+        const char *name = ak_app_str(app, ak_val(app, x)->addr);
         uint32_t j = i;
-        while (j > 0 && strcmp(S(app, ak_val(app, h[j - 1])->addr), name) > 0) {
+        while (j > 0 && strcmp(ak_app_str(app, ak_val(app, h[j - 1])->addr), name) > 0) {
             h[j] = h[j - 1];
             j--;
         }
@@ -973,8 +959,8 @@ static int validate_commission(ak_dec rate, ak_dec max_rate, ak_dec max_change)
 static int check_bond_denom(ak_app *app, ak_coin c, ak_tx_result *res)
 {
     if (c.denom != bond_denom(app)) {
-        fail(res, "invalid coin denomination: got %s, expected %s: invalid request", S(app, c.denom),
-             S(app, bond_denom(app)));
+        ak_tx_fail(res, "invalid coin denomination: got %s, expected %s: invalid request",
+                   ak_app_str(app, c.denom), ak_app_str(app, bond_denom(app)));
         return AK_EINVALID_REQUEST;
     }
     return 0;
@@ -1012,18 +998,18 @@ static int h_create_validator(ak_app *app, const ak_msg *m, ak_tx_result *res)
 {
     const typeof(m->create_validator) *c = &m->create_validator;
     if (c->validator == AK_ADDR_NONE) {
-        fail(res, "invalid validator address: invalid address");
+        ak_tx_fail(res, "invalid validator address: invalid address");
         return AK_EINVALID_ADDRESS;
     }
     if (c->amount.amount <= 0) {
-        fail(res, "invalid delegation amount: invalid request");
+        ak_tx_fail(res, "invalid delegation amount: invalid request");
         return AK_EINVALID_REQUEST;
     }
     int rc = validate_commission(c->rate, c->max_rate, c->max_change_rate);
     if (rc)
         return rc;
     if (c->min_self_delegation <= 0) {
-        fail(res, "minimum self delegation must be a positive integer: invalid request");
+        ak_tx_fail(res, "minimum self delegation must be a positive integer: invalid request");
         return AK_EINVALID_REQUEST;
     }
     if (c->amount.amount < c->min_self_delegation)
@@ -1031,9 +1017,10 @@ static int h_create_validator(ak_app *app, const ak_msg *m, ak_tx_result *res)
     char b[AK_DEC_STRLEN];
     if (ak_dec_cmp(c->rate, app->params.staking.min_commission_rate) < 0) {
         ak_dec_format(app->params.staking.min_commission_rate, b, sizeof b);
-        fail(res, "cannot set validator commission to less than minimum rate of %s: commission "
-                  "cannot be less than min rate",
-             b);
+        ak_tx_fail(res,
+                   "cannot set validator commission to less than minimum rate of %s: commission "
+                   "cannot be less than min rate",
+                   b);
         return AK_ECOMMISSION_LT_MIN_RATE;
     }
     if (ak_staking_find_val(app, c->validator) != AK_POOL_NONE)
@@ -1060,19 +1047,20 @@ static int h_edit_validator(ak_app *app, const ak_msg *m, ak_tx_result *res)
     const typeof(m->edit_validator) *c = &m->edit_validator;
     char b[AK_DEC_STRLEN];
     if (c->has_min_self_delegation && c->min_self_delegation <= 0) {
-        fail(res, "minimum self delegation must be a positive integer: invalid request");
+        ak_tx_fail(res, "minimum self delegation must be a positive integer: invalid request");
         return AK_EINVALID_REQUEST;
     }
     if (c->has_rate) {
         if (ak_dec_cmp(c->rate, ak_dec_from_int(1)) > 0 || ak_dec_is_negative(c->rate)) {
-            fail(res, "commission rate must be between 0 and 1 (inclusive): invalid request");
+            ak_tx_fail(res, "commission rate must be between 0 and 1 (inclusive): invalid request");
             return AK_EINVALID_REQUEST;
         }
         if (ak_dec_cmp(c->rate, app->params.staking.min_commission_rate) < 0) {
             ak_dec_format(app->params.staking.min_commission_rate, b, sizeof b);
-            fail(res, "cannot set validator commission to less than minimum rate of %s: "
-                      "commission cannot be less than min rate",
-                 b);
+            ak_tx_fail(res,
+                       "cannot set validator commission to less than minimum rate of %s: "
+                       "commission cannot be less than min rate",
+                       b);
             return AK_ECOMMISSION_LT_MIN_RATE;
         }
     }
@@ -1117,7 +1105,7 @@ static int h_delegate(ak_app *app, const ak_msg *m, ak_tx_result *res)
     if (c->delegator == AK_ADDR_NONE || c->validator == AK_ADDR_NONE)
         return AK_EINVALID_ADDRESS;
     if (c->amount.amount <= 0) {
-        fail(res, "invalid delegation amount: invalid request");
+        ak_tx_fail(res, "invalid delegation amount: invalid request");
         return AK_EINVALID_REQUEST;
     }
     uint32_t h = ak_staking_find_val(app, c->validator);
@@ -1128,9 +1116,10 @@ static int h_delegate(ak_app *app, const ak_msg *m, ak_tx_result *res)
         return rc;
     rc = delegate(app, c->delegator, c->amount.amount, AK_BOND_UNBONDED, h, true, NULL);
     if (rc == AK_EINSUFFICIENT_FUNDS)
-        fail(res, "spendable balance %lld%s is smaller than %lld%s: insufficient funds",
-             (long long)ak_bank_balance_of(&app->bank, c->delegator, c->amount.denom),
-             S(app, c->amount.denom), (long long)c->amount.amount, S(app, c->amount.denom));
+        ak_tx_fail(res, "spendable balance %lld%s is smaller than %lld%s: insufficient funds",
+                   (long long)ak_bank_balance_of(&app->bank, c->delegator, c->amount.denom),
+                   ak_app_str(app, c->amount.denom), (long long)c->amount.amount,
+                   ak_app_str(app, c->amount.denom));
     return rc;
 }
 
@@ -1159,7 +1148,7 @@ static int h_undelegate(ak_app *app, const ak_msg *m, ak_tx_result *res)
     if (c->delegator == AK_ADDR_NONE || c->validator == AK_ADDR_NONE)
         return AK_EINVALID_ADDRESS;
     if (c->amount.amount <= 0) {
-        fail(res, "invalid shares amount: invalid request");
+        ak_tx_fail(res, "invalid shares amount: invalid request");
         return AK_EINVALID_REQUEST;
     }
     uint32_t h = ak_staking_find_val(app, c->validator);
@@ -1191,7 +1180,7 @@ static int h_redelegate(ak_app *app, const ak_msg *m, ak_tx_result *res)
     if (c->delegator == AK_ADDR_NONE || c->src == AK_ADDR_NONE || c->dst == AK_ADDR_NONE)
         return AK_EINVALID_ADDRESS;
     if (c->amount.amount <= 0) {
-        fail(res, "invalid shares amount: invalid request");
+        ak_tx_fail(res, "invalid shares amount: invalid request");
         return AK_EINVALID_REQUEST;
     }
     uint32_t src = ak_staking_find_val(app, c->src);
@@ -1343,9 +1332,10 @@ int ak_staking_check(const ak_app *app, char *err, size_t cap)
     for (uint32_t h = 0; h < st->vals.len; h++) {
         const ak_validator *v = ak_val(app, h);
         if (v->tokens < 0 || ak_dec_is_negative(v->shares))
-            BAD("staking: validator %s has negative tokens or shares", S(app, v->addr));
+            BAD("staking: validator %s has negative tokens or shares", ak_app_str(app, v->addr));
         if (v->removed && (v->tokens != 0 || !ak_dec_is_zero(v->shares)))
-            BAD("staking: removed validator %s still holds tokens or shares", S(app, v->addr));
+            BAD("staking: removed validator %s still holds tokens or shares",
+                ak_app_str(app, v->addr));
         if (v->status == AK_BOND_BONDED)
             bonded += v->tokens;
         else
@@ -1354,12 +1344,12 @@ int ak_staking_check(const ak_app *app, char *err, size_t cap)
         for (uint32_t dh = v->dels; dh != AK_POOL_NONE; dh = ak_del(app, dh)->next_val) {
             const ak_delegation *d = ak_del(app, dh);
             if (d->val != h || ak_dec_is_negative(d->shares))
-                BAD("staking: a delegation to %s is corrupt", S(app, v->addr));
+                BAD("staking: a delegation to %s is corrupt", ak_app_str(app, v->addr));
             sum += d->shares.v;
         }
         if (sum != v->shares.v)
             BAD("staking: delegations to %s add up to other shares than the validator's",
-                S(app, v->addr));
+                ak_app_str(app, v->addr));
     }
     for (uint32_t eh = 0; eh < st->ubds.len; eh++)
         for (uint32_t e = ubd_at(app, eh)->entries; e != AK_POOL_NONE; e = ubd_entry_at(app, e)->next) {
