@@ -129,6 +129,23 @@ static int burn(ak_app *app, bool bonded, ak_amount amount)
 
 /* ---- delegations ---- */
 
+/* A delegator's list head (of its delegations or redelegations), created empty on first use.
+ * The head lives in a pool slot, not in a map value, so that writes to it can be journaled. */
+static int list_head(ak_pool *heads, ak_map *index, ak_addr delegator, uint32_t **head)
+{
+    uint32_t slot = ak_map_get(index, ak_key2(delegator, 0));
+    if (slot != AK_POOL_NONE) {
+        *head = ak_pool_at(heads, slot);
+        return 0;
+    }
+    void *obj;
+    if (ak_pool_add(heads, &slot, &obj) || ak_map_put(index, ak_key2(delegator, 0), slot))
+        return AK_ENOMEM;
+    *head = obj;
+    **head = AK_POOL_NONE;
+    return 0;
+}
+
 /* The delegation record of (delegator, val), created (with zero shares) when missing and
  * linked into the validator's and the delegator's lists. */
 static int del_get_or_add(ak_app *app, ak_addr delegator, uint32_t val, uint32_t *out)
@@ -150,18 +167,9 @@ static int del_get_or_add(ak_app *app, ak_addr delegator, uint32_t val, uint32_t
     TOUCH(&v->dels);
     d->next_val = v->dels;
     v->dels = h;
-    /* the delegator's list head lives in a pool slot so that it can be journaled */
-    uint32_t slot = ak_map_get(&st->del_heads_index, ak_key2(delegator, 0));
     uint32_t *head;
-    if (slot == AK_POOL_NONE) {
-        if (ak_pool_add(&st->del_heads, &slot, &obj) ||
-            ak_map_put(&st->del_heads_index, ak_key2(delegator, 0), slot))
-            return AK_ENOMEM;
-        head = obj;
-        *head = AK_POOL_NONE;
-    } else {
-        head = ak_pool_at(&st->del_heads, slot);
-    }
+    if (list_head(&st->del_heads, &st->del_heads_index, delegator, &head))
+        return AK_ENOMEM;
     TOUCH(head);
     d->next_del = *head;
     *head = h;
@@ -497,17 +505,9 @@ static int red_add_entry(ak_app *app, ak_addr delegator, uint32_t src, uint32_t 
         TOUCH(&v->reds);
         r->next_src = v->reds;
         v->reds = h;
-        uint32_t slot = ak_map_get(&st->red_heads_index, ak_key2(delegator, 0));
         uint32_t *head;
-        if (slot == AK_POOL_NONE) {
-            if (ak_pool_add(&st->red_heads, &slot, &obj) ||
-                ak_map_put(&st->red_heads_index, ak_key2(delegator, 0), slot))
-                return AK_ENOMEM;
-            head = obj;
-            *head = AK_POOL_NONE;
-        } else {
-            head = ak_pool_at(&st->red_heads, slot);
-        }
+        if (list_head(&st->red_heads, &st->red_heads_index, delegator, &head))
+            return AK_ENOMEM;
         r = red_at(app, h);
         TOUCH(head);
         r->next_del = *head;
