@@ -264,6 +264,25 @@ ak_dec ak_app_community_pool(const ak_app *app, ak_denom denom)
     return ((const ak_pool_entry *)ak_pool_at(&app->community_pool, h))->amount;
 }
 
+int ak_app_community_pool_add(ak_app *app, ak_denom denom, ak_dec amount)
+{
+    uint32_t h = ak_map_get(&app->community_pool_index, ak_key2(denom, 0));
+    ak_pool_entry *e;
+    if (h == AK_POOL_NONE) {
+        void *obj;
+        if (ak_pool_add(&app->community_pool, &h, &obj) ||
+            ak_map_put(&app->community_pool_index, ak_key2(denom, 0), h))
+            return AK_ENOMEM;
+        e = obj;
+        e->denom = denom;
+        e->amount = ak_dec_zero();
+    } else {
+        e = ak_pool_at(&app->community_pool, h);
+    }
+    TOUCH(&e->amount);
+    return ak_dec_add(e->amount, amount, &e->amount) ? AK_EOVERFLOW : 0;
+}
+
 uint32_t ak_app_community_pool_denoms(const ak_app *app, ak_denom *out, uint32_t cap)
 {
     uint32_t n = app->community_pool.len;

@@ -77,6 +77,10 @@ struct ak_app {
     uint32_t cap_updates;
 };
 
+/* FeePool.CommunityPool.Add: amount added to the community pool's entry of denom, created
+ * (even for a zero amount) when missing. AK_ENOMEM, AK_EOVERFLOW. */
+int ak_app_community_pool_add(ak_app *app, ak_denom denom, ak_dec amount);
+
 /* The failure text of a transaction result (res->detail), printf style; nothing when res is
  * NULL. Handlers set it next to the error code they return. */
 void ak_tx_fail(ak_tx_result *res, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

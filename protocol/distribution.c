@@ -107,29 +107,13 @@ static int grow_to(ak_pool *pool, uint32_t h)
     return 0;
 }
 
-/* FeePool.CommunityPool.Add of a uakt Dec. This duplicates escrow.c's pool_credit (which takes
- * an integer amount of any denom): one shared helper in app.c should replace both. A zero amount
- * adds nothing (DecCoins drop zero coins), so no empty entry is created. */
+/* FeePool.CommunityPool.Add of a uakt Dec. A zero amount adds nothing (DecCoins drop zero
+ * coins), so no empty entry is created. */
 static int pool_add(ak_app *app, ak_dec amount)
 {
     if (ak_dec_is_zero(amount))
         return 0;
-    ak_denom denom = reward_denom(app);
-    uint32_t h = ak_map_get(&app->community_pool_index, ak_key2(denom, 0));
-    ak_pool_entry *e;
-    if (h == AK_POOL_NONE) {
-        void *obj;
-        if (ak_pool_add(&app->community_pool, &h, &obj) ||
-            ak_map_put(&app->community_pool_index, ak_key2(denom, 0), h))
-            return AK_ENOMEM;
-        e = obj;
-        e->denom = denom;
-        e->amount = ak_dec_zero();
-    } else {
-        e = ak_pool_at(&app->community_pool, h);
-    }
-    TOUCH(&e->amount);
-    return ak_dec_add(e->amount, amount, &e->amount) ? AK_EOVERFLOW : 0;
+    return ak_app_community_pool_add(app, reward_denom(app), amount);
 }
 
 /* TruncateDecimal of one coin: integer part toward zero and the decimal remainder. */

@@ -259,25 +259,6 @@ static void list_reorder(ak_app *app, ak_escrow_account *a)
 
 /* ---- withdraw (section 3.4) and take (section 4) ---- */
 
-static int pool_credit(ak_app *app, ak_denom denom, ak_amount fee)
-{
-    uint32_t h = ak_map_get(&app->community_pool_index, ak_key2(denom, 0));
-    ak_pool_entry *e;
-    if (h == AK_POOL_NONE) {
-        void *obj;
-        if (ak_pool_add(&app->community_pool, &h, &obj) ||
-            ak_map_put(&app->community_pool_index, ak_key2(denom, 0), h))
-            return AK_ENOMEM;
-        e = obj;
-        e->denom = denom;
-        e->amount = ak_dec_zero();
-    } else {
-        e = ak_pool_at(&app->community_pool, h);
-    }
-    TOUCH(&e->amount);
-    return ak_dec_add(e->amount, ak_dec_from_int(fee), &e->amount) ? AK_EOVERFLOW : 0;
-}
-
 /* take.SubtractFees: fee = TruncateInt(raw x (rate / 100)), to the community pool. */
 static int withdraw(ak_app *app, uint32_t ph)
 {
@@ -299,7 +280,7 @@ static int withdraw(ak_app *app, uint32_t ph)
     if (fee > 0) {
         rc = ak_bank_send(&app->bank, escrow, ak_bank_module_addr(&app->bank, AK_MODULE_DISTRIBUTION),
                           (ak_coin){a->denom, fee});
-        if (rc || (rc = pool_credit(app, a->denom, fee)))
+        if (rc || (rc = ak_app_community_pool_add(app, a->denom, ak_dec_from_int(fee))))
             return rc;
     }
     if (raw - fee > 0 && (rc = ak_bank_send(&app->bank, escrow, p->owner, (ak_coin){a->denom, raw - fee})))
