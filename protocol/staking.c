@@ -1055,13 +1055,15 @@ static int h_edit_validator(ak_app *app, const ak_msg *m, ak_tx_result *res)
             ak_tx_fail(res, "commission rate must be between 0 and 1 (inclusive): invalid request");
             return AK_EINVALID_REQUEST;
         }
+        /* unlike MsgCreateValidator's ErrCommissionLTMinRate, the edit's check is a plain
+         * invalid request (msg_server.go EditValidator) */
         if (ak_dec_cmp(c->rate, app->params.staking.min_commission_rate) < 0) {
             ak_dec_format(app->params.staking.min_commission_rate, b, sizeof b);
             ak_tx_fail(res,
-                       "cannot set validator commission to less than minimum rate of %s: "
-                       "commission cannot be less than min rate",
+                       "commission rate cannot be less than the min commission rate %s: "
+                       "invalid request",
                        b);
-            return AK_ECOMMISSION_LT_MIN_RATE;
+            return AK_EINVALID_REQUEST;
         }
     }
     uint32_t h = ak_staking_find_val(app, c->validator);
@@ -1216,9 +1218,16 @@ static int h_redelegate(ak_app *app, const ak_msg *m, ak_tx_result *res)
     ak_dec created;
     if ((rc = delegate(app, c->delegator, amount, src_status, dst, false, &created)))
         return rc;
-    /* getBeginInfo: a bonded (or vanished) source completes after the unbonding time; an
-     * unbonding one when it finishes unbonding; an unbonded one at once, with no record */
-    if (removed || src_status == AK_BOND_BONDED)
+    /* getBeginInfo: a bonded source completes after the unbonding time; an unbonding one when
+     * it finishes unbonding; an unbonded one at once, with no record. An unbonded source whose
+     * last shares these were was deleted by Unbond: GetValidator fails and so does the whole
+     * redelegation (SDK v0.53 delegation.go getBeginInfo returns ErrNoValidatorFound); the last
+     * delegator of an unbonded validator can undelegate everything but not redelegate it. */
+    if (removed) {
+        ak_tx_fail(res, "%s", ak_err_message(AK_ENO_VALIDATOR_FOUND));
+        return AK_ENO_VALIDATOR_FOUND;
+    }
+    if (src_status == AK_BOND_BONDED)
         return red_add_entry(app, c->delegator, src, dst, app->height,
                              app->time + app->params.staking.unbonding_time, amount, created);
     if (src_status == AK_BOND_UNBONDED)

@@ -262,6 +262,33 @@ START_TEST(exchange_rate_errors)
 }
 END_TEST
 
+/* getBeginInfo after Unbond: redelegating the last shares of an unbonded validator deletes it
+ * inside Unbond, so the lookup of the source fails and the whole redelegation with it
+ * (ErrNoValidatorFound, nothing changed); undelegating the same shares succeeds. n (10 AKT) never
+ * ranks with max_validators 1, so it stays unbonded; it is its own only delegator. */
+START_TEST(redelegating_all_of_an_unbonded_validator_fails)
+{
+    ak_params p = quick_params();
+    p.staking.max_validators = 1;
+    fx f;
+    cfx_init_params(&f, &p);
+    ak_addr a = cfx_validator(&f, "a", 1000000000, "0.05");
+    ak_addr n = cfx_validator(&f, "n", 10000000, "0.05");
+    cfx_at(&f, 1);
+    ck_assert_uint_eq(cfx_val(&f, n)->status, AK_BOND_UNBONDED);
+    ak_msg m = cfx_redelegate_msg(&f, n, n, a, 10000000);
+    fx_fails(&f, &m, AK_ENO_VALIDATOR_FOUND);
+    ck_assert_int_eq(cfx_val(&f, n)->tokens, 10000000);
+    m = cfx_redelegate_msg(&f, n, n, a, 4000000); /* not the last shares: done at once */
+    fx_ok(&f, &m);
+    ck_assert_int_eq(cfx_val(&f, a)->tokens, 1004000000);
+    m = cfx_delegate_msg(&f, AK_MSG_UNDELEGATE, n, n, 6000000);
+    fx_ok(&f, &m);
+    ck_assert_uint_eq(ak_staking_find_val(f.app, n), AK_POOL_NONE);
+    fx_fini(&f);
+}
+END_TEST
+
 START_TEST(edit_validator_rules)
 {
     fx f;
@@ -279,8 +306,10 @@ START_TEST(edit_validator_rules)
     fx_fails(&f, &m, AK_ECOMMISSION_GT_MAX_CHANGE_RATE);
     m.edit_validator.rate = fx_dec("0.3");
     fx_fails(&f, &m, AK_ECOMMISSION_GT_MAX_RATE);
-    m.edit_validator.rate = fx_dec("0.04");
-    fx_fails(&f, &m, AK_ECOMMISSION_LT_MIN_RATE);
+    m.edit_validator.rate = fx_dec("0.04"); /* the edit's own text, not ErrCommissionLTMinRate */
+    fx_fails(&f, &m, AK_EINVALID_REQUEST);
+    ck_assert_str_eq(f.res.detail, "commission rate cannot be less than the min commission rate "
+                                   "0.050000000000000000: invalid request");
     m.edit_validator.rate = fx_dec("1.5");
     fx_fails(&f, &m, AK_EINVALID_REQUEST);
     m.edit_validator.rate = fx_dec("0.06");
@@ -360,6 +389,7 @@ int main(void)
     tcase_add_test(tc, create_validator_checks);
     tcase_add_test(tc, delegation_errors);
     tcase_add_test(tc, exchange_rate_errors);
+    tcase_add_test(tc, redelegating_all_of_an_unbonded_validator_fails);
     tcase_add_test(tc, edit_validator_rules);
     tcase_add_test(tc, self_undelegation_below_minimum_jails);
     tcase_add_test(tc, slash_reaches_unbonding_entries);
