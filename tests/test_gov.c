@@ -1164,6 +1164,40 @@ START_TEST(status_names)
 }
 END_TEST
 
+/* ak_gov_check notices a bad status, deposit records that disagree with the total, and a
+ * module account that disagrees with the open proposals' deposits. */
+START_TEST(check_catches_corruption)
+{
+    ak_params p = gov_params();
+    fx f;
+    world(&f, &p, 100 * AKT, 0);
+    at(&f, 1);
+    ak_param_change ch = change(AK_PM_TAKE, "default_take_rate", 10);
+    ak_msg m = submit(&f, f.alice, &ch, 1, 4 * AKT, false);
+    fx_ok(&f, &m);
+    check_all(&f);
+    char err[256];
+    ak_proposal *pr = ak_pool_at(&f.app->gov.proposals, 0);
+    pr->status = 99;
+    ck_assert_int_eq(ak_gov_check(f.app, err, sizeof err), AK_EINVARIANT);
+    ck_assert_str_eq(err, "gov: proposal 1 has status 99");
+    pr->status = AK_PROPOSAL_DEPOSIT_PERIOD;
+    ak_gov_deposit *d = ak_pool_at(&f.app->gov.deposits, pr->deposits);
+    d->amount[0].amount += 1;
+    ck_assert_int_eq(ak_gov_check(f.app, err, sizeof err), AK_EINVARIANT);
+    ck_assert_str_eq(err, "gov: proposal 1's deposits do not add up to its total");
+    pr->total_deposit[0].amount += 1;
+    ck_assert_int_eq(ak_gov_check(f.app, err, sizeof err), AK_EINVARIANT);
+    ck_assert_str_eq(err, "gov: the module account holds 4000000uakt, open proposals' deposits "
+                          "are 4000001uakt");
+    ck_assert_int_eq(ak_app_check(f.app, err, sizeof err), AK_EINVARIANT);
+    d->amount[0].amount -= 1;
+    pr->total_deposit[0].amount -= 1;
+    check_all(&f);
+    fx_fini(&f);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("gov");
@@ -1199,6 +1233,7 @@ int main(void)
     tcase_add_test(tc, only_bonded_validators_count);
     tcase_add_test(tc, large_stakes_tally);
     tcase_add_test(tc, status_names);
+    tcase_add_test(tc, check_catches_corruption);
     suite_add_tcase(s, tc);
     return fx_run(s);
 }

@@ -12,6 +12,8 @@
  */
 #include <stdlib.h>
 
+#include <string.h>
+
 #include "app_int.h"
 #include "chainfx.h"
 
@@ -912,6 +914,40 @@ START_TEST(unjail_without_signing_info)
 }
 END_TEST
 
+/* ak_slashing_check notices a counter that disagrees with the bitmap, a negative offset, a
+ * tombstone without the permanent jail, and a bonded validator without signing info. */
+START_TEST(check_catches_corruption)
+{
+    fx f;
+    cfx_init(&f);
+    ak_addr d = four_validators(&f, 10000000000000);
+    cfx_at_absent(&f, 6, &d, 1);
+    check_all(&f);
+    ak_signing_info *si = (ak_signing_info *)sinfo(&f, d);
+    ck_assert_int_eq(si->missed, 5); /* the LastCommits of heights 2 to 6 */
+    char err[256];
+    si->missed = 4;
+    ck_assert_int_eq(ak_slashing_check(f.app, err, sizeof err), AK_EINVARIANT);
+    ck_assert_str_eq(err, "signing info of d: missed blocks counter 4 but 5 bits set");
+    ck_assert_int_eq(ak_app_check(f.app, err, sizeof err), AK_EINVARIANT);
+    si->missed = 5;
+    int64_t off = si->index_offset;
+    si->index_offset = -1;
+    ck_assert_int_eq(ak_slashing_check(f.app, err, sizeof err), AK_EINVARIANT);
+    ck_assert_ptr_nonnull(strstr(err, "negative index offset"));
+    si->index_offset = off;
+    si->tombstoned = true;
+    ck_assert_int_eq(ak_slashing_check(f.app, err, sizeof err), AK_EINVARIANT);
+    ck_assert_ptr_nonnull(strstr(err, "tombstoned but jailed only until"));
+    si->tombstoned = false;
+    check_all(&f);
+    ak_map_del(&f.app->slashing.info_index, ak_key2(d, 0));
+    ck_assert_int_eq(ak_slashing_check(f.app, err, sizeof err), AK_EINVARIANT);
+    ck_assert_str_eq(err, "bonded validator d has no signing info");
+    fx_fini(&f);
+}
+END_TEST
+
 static Suite *slashing_suite(void)
 {
     Suite *s = suite_create("slashing");
@@ -946,9 +982,11 @@ static Suite *slashing_suite(void)
     tcase_add_test(tc, unjail_after_downtime);
     tcase_add_test(tc, unjail_tombstoned);
     tcase_add_test(tc, unjail_without_signing_info);
+    tcase_add_test(tc, check_catches_corruption);
     suite_add_tcase(s, tc);
     return s;
 }
+
 
 int main(void)
 {

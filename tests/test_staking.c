@@ -3,6 +3,7 @@
  * update and Slash's exchange-rate effects (chain-rules.md section 2, worked example 8.9).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "app_int.h"
 #include "chainfx.h"
@@ -377,6 +378,99 @@ START_TEST(slash_reaches_unbonding_entries)
 }
 END_TEST
 
+/* SlashRedelegation (2.6): an entry created at or after the infraction owes fraction x its
+ * initial balance. It is taken first from the delegator's unbonding entries at the destination,
+ * and then, independently of what those covered, fraction x shares_dst of the destination
+ * delegation is unbonded and burned from the destination's pool. An entry created before the
+ * infraction is not touched. The source pays what the entries did not owe. */
+START_TEST(slash_reaches_redelegation_entries)
+{
+    ak_params p = quick_params();
+    p.staking.unbonding_time = 3600;
+    fx f;
+    cfx_init_params(&f, &p);
+    ak_addr v = cfx_validator(&f, "v", 1000000000, "0.05");
+    ak_addr w = cfx_validator(&f, "w", 1000000000, "0.05");
+    cfx_delegation(&f, f.alice, v, 200000000);
+    cfx_delegation(&f, f.carol, v, 20000000);
+    cfx_at(&f, 3);
+    ak_msg m = cfx_redelegate_msg(&f, f.carol, v, w, 20000000); /* before the infraction */
+    fx_ok(&f, &m);
+    cfx_at(&f, 5);
+    m = cfx_redelegate_msg(&f, f.alice, v, w, 100000000);
+    fx_ok(&f, &m);
+    cfx_at(&f, 6);
+    m = cfx_delegate_msg(&f, AK_MSG_UNDELEGATE, f.alice, w, 3000000);
+    fx_ok(&f, &m);
+    cfx_at(&f, 10);
+    ck_assert_int_eq(cfx_val(&f, v)->tokens, 1100000000);
+    ck_assert_int_eq(cfx_val(&f, w)->tokens, 1117000000);
+    ak_amount supply0 = ak_bank_supply_of(ak_app_bank(f.app), f.uakt);
+    ak_amount bonded0 = cfx_pool(&f, AK_MODULE_BONDED_POOL);
+    ak_amount not_bonded0 = cfx_pool(&f, AK_MODULE_NOT_BONDED_POOL);
+    /* infraction at 4, power 1200, 5 %: 60,000,000 owed. Alice's entry (created at 5) owes
+     * 5 % of 100,000,000 = 5,000,000: her 3,000,000 unbonding at w is taken whole, then 5 % of
+     * her 100,000,000 destination shares (5,000,000 tokens at w's rate 1) are unbonded and
+     * burned, 8,000,000 in all although the entry counted 5,000,000 towards the total. Carol's
+     * entry (created at 3) is not slashed. v burns 60,000,000 - 5,000,000 = 55,000,000. */
+    ck_assert_int_eq(ak_staking_slash(f.app, ak_staking_find_val(f.app, v), 4, 1200, fx_dec("0.05")), 0);
+    ck_assert_int_eq(supply0 - ak_bank_supply_of(ak_app_bank(f.app), f.uakt), 63000000);
+    ck_assert_int_eq(cfx_val(&f, v)->tokens, 1045000000);
+    ck_assert_int_eq(cfx_val(&f, w)->tokens, 1112000000);
+    ck_assert_int_eq(bonded0 - cfx_pool(&f, AK_MODULE_BONDED_POOL), 60000000);
+    ck_assert_int_eq(not_bonded0 - cfx_pool(&f, AK_MODULE_NOT_BONDED_POOL), 3000000);
+    ck_assert(ak_dec_cmp(cfx_shares(&f, f.alice, w), ak_dec_from_int(92000000)) == 0);
+    ck_assert(ak_dec_cmp(cfx_shares(&f, f.carol, w), ak_dec_from_int(20000000)) == 0);
+    char err[256];
+    ck_assert_msg(ak_app_check(f.app, err, sizeof err) == 0, "%s", err);
+    /* the matured entry is left alone: a second slash after completion takes only from v */
+    cfx_at(&f, 10 + 3600 / 6 + 1);
+    ak_amount s1 = ak_bank_supply_of(ak_app_bank(f.app), f.uakt);
+    ak_amount w1 = cfx_val(&f, w)->tokens;
+    ck_assert_int_eq(ak_staking_slash(f.app, ak_staking_find_val(f.app, v), 4, 1045, fx_dec("0.01")), 0);
+    ck_assert_int_eq(s1 - ak_bank_supply_of(ak_app_bank(f.app), f.uakt), 10450000);
+    ck_assert_int_eq(cfx_val(&f, w)->tokens, w1);
+    fx_fini(&f);
+}
+END_TEST
+
+/* ak_staking_check notices pools that disagree with validators and entries, and delegations
+ * that do not add up to their validator's shares. */
+START_TEST(check_catches_corruption)
+{
+    ak_params p = quick_params();
+    p.staking.unbonding_time = 3600;
+    fx f;
+    cfx_init_params(&f, &p);
+    ak_addr v = cfx_validator(&f, "v", 1000000000, "0.05");
+    cfx_delegation(&f, f.alice, v, 200000000);
+    cfx_at(&f, 2);
+    ak_msg m = cfx_delegate_msg(&f, AK_MSG_UNDELEGATE, f.alice, v, 50000000);
+    fx_ok(&f, &m);
+    char err[256];
+    ck_assert_int_eq(ak_staking_check(f.app, err, sizeof err), 0);
+    ak_staking *st = &f.app->staking;
+    ak_validator *val = ak_pool_at(&st->vals, ak_staking_find_val(f.app, v));
+    val->tokens += 1;
+    ck_assert_int_eq(ak_staking_check(f.app, err, sizeof err), AK_EINVARIANT);
+    ck_assert_ptr_nonnull(strstr(err, "bonded pool holds 1150000000 but bonded validators have 1150000001"));
+    ck_assert_int_eq(ak_app_check(f.app, err, sizeof err), AK_EINVARIANT);
+    val->tokens -= 1;
+    ak_ubd_entry *e = ak_pool_at(&st->ubd_entries, 0);
+    e->balance -= 1;
+    ck_assert_int_eq(ak_staking_check(f.app, err, sizeof err), AK_EINVARIANT);
+    ck_assert_ptr_nonnull(strstr(err, "not-bonded pool holds 50000000"));
+    e->balance += 1;
+    ak_delegation *d = ak_pool_at(&st->dels, ak_staking_find_del(f.app, f.alice, ak_staking_find_val(f.app, v)));
+    d->shares.v += 1;
+    ck_assert_int_eq(ak_staking_check(f.app, err, sizeof err), AK_EINVARIANT);
+    ck_assert_ptr_nonnull(strstr(err, "add up to other shares"));
+    d->shares.v -= 1;
+    ck_assert_int_eq(ak_app_check(f.app, err, sizeof err), 0);
+    fx_fini(&f);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("staking");
@@ -393,6 +487,8 @@ int main(void)
     tcase_add_test(tc, edit_validator_rules);
     tcase_add_test(tc, self_undelegation_below_minimum_jails);
     tcase_add_test(tc, slash_reaches_unbonding_entries);
+    tcase_add_test(tc, slash_reaches_redelegation_entries);
+    tcase_add_test(tc, check_catches_corruption);
     suite_add_tcase(s, tc);
     return fx_run(s);
 }
