@@ -17,7 +17,7 @@ ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SAN)
 DEB_PKGS := build-essential pkg-config libgmp-dev libcjson-dev check libgsl-dev libsqlite3-dev python3
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-PKG_LIBS  = $$(pkg-config --libs libcjson check 2>/dev/null)
+PKG_LIBS  = $$(pkg-config --libs libcjson check gsl sqlite3 2>/dev/null)
 
 PROTO_SRC := $(sort $(wildcard protocol/*.c))
 SIM_SRC   := $(sort $(wildcard sim/*.c))
@@ -89,15 +89,15 @@ $(SIM_LIB): $(SIM_OBJ)
 
 $(AKASHSIM): $(MAIN_OBJ) $(SIM_LIB) $(PROTO_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $^ -o $@ $(PKG_LIBS) -lgmp
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(PKG_LIBS) -lgmp -lm
 
 $(BUILD)/tests/%: tests/%.c $(SIM_LIB) $(PROTO_LIB) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -MMD -MP $< $(SIM_LIB) $(PROTO_LIB) -o $@ $(PKG_LIBS) -lgmp -lm
 
-$(BUILD)/bench/%: bench/%.c $(PROTO_LIB) | $(DEPS_STAMP)
+$(BUILD)/bench/%: bench/%.c $(SIM_LIB) $(PROTO_LIB) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP $< $(PROTO_LIB) -o $@ -lgmp -lm
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP $< $(SIM_LIB) $(PROTO_LIB) -o $@ $(PKG_LIBS) -lgmp -lm
 
 -include $(PROTO_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d) $(BENCH_BIN:=.d)
 

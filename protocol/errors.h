@@ -23,6 +23,7 @@
     X(AK_EINVAL, "ErrInvalidArgument", "invalid argument")                                  \
     X(AK_EINVARIANT, "ErrInvariant", "invariant broken")                                     \
     X(AK_EBROKEN, "ErrAppBroken", "app state is incomplete after an earlier failure")       \
+    X(AK_EIO, "ErrIO", "input or output failed (the simulation engine: files, the database)") \
     /* auth and bank (cosmos-sdk types/errors, x/bank) */                                    \
     X(AK_EUNAUTHORIZED, "ErrUnauthorized", "unauthorized")                                   \
     X(AK_EINSUFFICIENT_FUNDS, "ErrInsufficientFunds", "insufficient funds")                  \

@@ -8,7 +8,191 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "errors.h"
+
+/* Position (line, column from 1) of byte offset off. */
+static void line_col(const char *t, size_t off, size_t *line, size_t *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (t[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+/* Offset of the first byte that is not UTF-8 text (or is NUL), or len if all is well. */
+static size_t utf8_bad(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = s[i];
+        if (c == 0)
+            return i;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n;
+        unsigned min;
+        if (c >= 0xc2 && c <= 0xdf) {
+            n = 1;
+            min = 0x80;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 2;
+            min = 0x800;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3;
+            min = 0x10000;
+        } else {
+            return i;
+        }
+        if (len - i <= n)
+            return i;
+        unsigned cp = c & (0x3fu >> n);
+        for (size_t k = 1; k <= n; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return i;
+            cp = cp << 6 | (s[i + k] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return i;
+        i += n + 1;
+    }
+    return len;
+}
+
+/* Deepest nesting of arrays and objects before offset end (strings skipped). */
+static int max_depth(const char *t, size_t end)
+{
+    int d = 0, m = 0;
+    bool in_str = false;
+    for (size_t i = 0; i < end; i++) {
+        char c = t[i];
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = false;
+        } else if (c == '"') {
+            in_str = true;
+        } else if (c == '[' || c == '{') {
+            if (++d > m)
+                m = d;
+        } else if (c == ']' || c == '}') {
+            d--;
+        }
+    }
+    return m;
+}
+
+#define NESTING_LIMIT 1000 /* cJSON's CJSON_NESTING_LIMIT */
+
+cJSON *jr_parse(const char *name, const char *text, size_t len, size_t max, const char *what,
+                char *why, size_t cap)
+{
+    if (len == 0) {
+        snprintf(why, cap, "%s: the file is empty (expected %s)", name, what);
+        return NULL;
+    }
+    if (len > max) {
+        snprintf(why, cap, "%s: the file is larger than %zu MiB", name, max >> 20);
+        return NULL;
+    }
+    size_t bad = utf8_bad((const unsigned char *)text, len);
+    if (bad < len) {
+        size_t line, col;
+        line_col(text, bad, &line, &col);
+        snprintf(why, cap, "%s: not a JSON text file: %s byte at line %zu, column %zu", name,
+                 text[bad] ? "non-UTF-8" : "NUL", line, col);
+        return NULL;
+    }
+    char *buf = malloc(len + 1);
+    if (!buf) {
+        snprintf(why, cap, "%s: out of memory", name);
+        return NULL;
+    }
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
+    if (!root) {
+        size_t off = end && end >= buf && end <= buf + len ? (size_t)(end - buf) : len;
+        size_t line, col;
+        line_col(buf, off, &line, &col);
+        if (max_depth(buf, off < len ? off + 1 : len) >= NESTING_LIMIT)
+            snprintf(why, cap, "%s: not valid JSON: nested deeper than %d levels (line %zu, "
+                     "column %zu)", name, NESTING_LIMIT, line, col);
+        else if (off >= len)
+            snprintf(why, cap, "%s: not valid JSON: unexpected end of file (line %zu, column %zu)",
+                     name, line, col);
+        else
+            snprintf(why, cap, "%s: not valid JSON (line %zu, column %zu)", name, line, col);
+    }
+    free(buf);
+    return root;
+}
+
+int jr_read_file(const char *path, size_t max, char **out, size_t *out_len, char *why, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(why, cap, "%s: cannot open: %s", path, strerror(errno));
+        return AK_EINVAL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > (off_t)max) {
+        fclose(f);
+        snprintf(why, cap, "%s: the file is larger than %zu MiB", path, max >> 20);
+        return AK_EINVAL;
+    }
+    size_t bufcap = 1 << 16, len = 0;
+    char *buf = malloc(bufcap + 1);
+    if (!buf) {
+        fclose(f);
+        snprintf(why, cap, "%s: out of memory", path);
+        return AK_ENOMEM;
+    }
+    for (;;) {
+        if (len == bufcap) {
+            if (bufcap > max)
+                break;
+            char *nb = realloc(buf, bufcap * 2 + 1);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                snprintf(why, cap, "%s: out of memory", path);
+                return AK_ENOMEM;
+            }
+            buf = nb;
+            bufcap *= 2;
+        }
+        size_t k = fread(buf + len, 1, bufcap - len, f);
+        len += k;
+        if (k == 0)
+            break;
+    }
+    if (ferror(f)) {
+        int e = errno;
+        free(buf);
+        fclose(f);
+        snprintf(why, cap, "%s: cannot read: %s", path, strerror(e ? e : EIO));
+        return AK_EINVAL;
+    }
+    fclose(f);
+    buf[len] = '\0';
+    *out = buf;
+    *out_len = len;
+    return 0;
+}
 
 void jr_init(jr *r, const char *tool, const char *file, const cJSON *root)
 {

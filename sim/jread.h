@@ -31,6 +31,18 @@ typedef struct jr {
     jmp_buf on_error;
 } jr;
 
+/* Read the whole file at path (at most max bytes) into a malloc'd, NUL-terminated buffer
+ * (*buf, *len without the NUL; the caller frees *buf). 0, or AK_EINVAL (cannot open, cannot
+ * read, larger than max) or AK_ENOMEM with a one-line message naming path in why. */
+int jr_read_file(const char *path, size_t max, char **buf, size_t *len, char *why, size_t cap);
+
+/* Parse a JSON text named `name` (for messages): it must be non-empty, at most max bytes, UTF-8
+ * without NUL, valid JSON nested at most 1000 deep. Returns the tree (free with cJSON_Delete),
+ * or NULL with a one-line message in why naming the line and column ("s.json: not valid JSON
+ * (line 3, column 7)"); `what` completes the empty-file message ("a JSON replay script"). */
+cJSON *jr_parse(const char *name, const char *text, size_t len, size_t max, const char *what,
+                char *why, size_t cap);
+
 /* Start reading: jr_init then `if (setjmp(r.on_error)) { ...r.err... }`. */
 void jr_init(jr *r, const char *tool, const char *file, const cJSON *root);
 

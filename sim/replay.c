@@ -23,7 +23,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "app.h"
 #include "errors.h"
@@ -38,7 +37,6 @@
 #define MAX_BLOCK_TIME_S 86400
 #define MAX_ENDPOINTS 1000
 #define MAX_SCOPES 4
-#define JSON_NESTING_LIMIT 1000 /* cJSON's CJSON_NESTING_LIMIT */
 
 /* A validator's power is floor(tokens / 10^6): DefaultPowerReduction (chain-rules.md 2.3). */
 #define POWER_REDUCTION 1000000
@@ -1260,133 +1258,17 @@ static void genesis(rp *p)
         qsort(p->ranges, p->nranges, sizeof *p->ranges, range_cmp);
 }
 
-/* ---- loading: file, UTF-8, JSON ---- */
-
-/* Position (line, column from 1) of byte offset off. */
-static void line_col(const char *t, size_t off, size_t *line, size_t *col)
-{
-    *line = 1;
-    *col = 1;
-    for (size_t i = 0; i < off; i++) {
-        if (t[i] == '\n') {
-            (*line)++;
-            *col = 1;
-        } else {
-            (*col)++;
-        }
-    }
-}
-
-/* Offset of the first byte that is not UTF-8 text (or is NUL), or len if all is well. */
-static size_t utf8_bad(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        unsigned c = s[i];
-        if (c == 0)
-            return i;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t n;
-        unsigned min;
-        if (c >= 0xc2 && c <= 0xdf) {
-            n = 1;
-            min = 0x80;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 2;
-            min = 0x800;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 3;
-            min = 0x10000;
-        } else {
-            return i;
-        }
-        if (len - i <= n)
-            return i;
-        unsigned cp = c & (0x3fu >> n);
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return i;
-            cp = cp << 6 | (s[i + k] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return i;
-        i += n + 1;
-    }
-    return len;
-}
-
-/* Deepest nesting of arrays and objects before offset end (strings skipped). */
-static int max_depth(const char *t, size_t end)
-{
-    int d = 0, m = 0;
-    bool in_str = false;
-    for (size_t i = 0; i < end; i++) {
-        char c = t[i];
-        if (in_str) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_str = false;
-        } else if (c == '"') {
-            in_str = true;
-        } else if (c == '[' || c == '{') {
-            if (++d > m)
-                m = d;
-        } else if (c == ']' || c == '}') {
-            d--;
-        }
-    }
-    return m;
-}
+/* ---- loading ---- */
 
 /* Parse text into p->root; on failure print the error and return false. */
 static bool parse(rp *p, const char *text, size_t len)
 {
-    if (len == 0) {
-        say(p->err, "%s: the file is empty (expected a JSON replay script)", p->name);
-        return false;
-    }
-    if (len > AK_REPLAY_MAX_FILE) {
-        say(p->err, "%s: the file is larger than 64 MiB", p->name);
-        return false;
-    }
-    size_t bad = utf8_bad((const unsigned char *)text, len);
-    if (bad < len) {
-        size_t line, col;
-        line_col(text, bad, &line, &col);
-        say(p->err, "%s: not a JSON text file: %s byte at line %zu, column %zu",
-            p->name, text[bad] ? "non-UTF-8" : "NUL", line, col);
-        return false;
-    }
-    char *buf = malloc(len + 1);
-    if (!buf) {
-        say(p->err, "%s: out of memory", p->name);
-        return false;
-    }
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-    const char *end = NULL;
-    p->root = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
-    if (!p->root) {
-        size_t off = end && end >= buf && end <= buf + len ? (size_t)(end - buf) : len;
-        size_t line, col;
-        line_col(buf, off, &line, &col);
-        if (max_depth(buf, off < len ? off + 1 : len) >= JSON_NESTING_LIMIT)
-            say(p->err, "%s: not valid JSON: nested deeper than %d levels (line %zu, column %zu)",
-                p->name, JSON_NESTING_LIMIT, line, col);
-        else if (off >= len)
-            say(p->err, "%s: not valid JSON: unexpected end of file (line %zu, column %zu)",
-                p->name, line, col);
-        else
-            say(p->err, "%s: not valid JSON (line %zu, column %zu)", p->name, line, col);
-        free(buf);
-        return false;
-    }
-    free(buf);
-    return true;
+    char why[512];
+    p->root = jr_parse(p->name, text, len, AK_REPLAY_MAX_FILE, "a JSON replay script", why,
+                       sizeof why);
+    if (!p->root)
+        say(p->err, "%s", why);
+    return p->root != NULL;
 }
 
 /* Validate the script and run genesis; false after printing the error. */
@@ -3026,52 +2908,13 @@ int ak_replay_buffer(const char *name, const char *text, size_t len, const ak_re
 
 int ak_replay_file(const char *path, const ak_replay_opts *opts, FILE *out, FILE *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        say(err, "%s: cannot open: %s", path, strerror(errno));
-        return AK_REPLAY_INVALID;
+    char *buf, why[512];
+    size_t len;
+    int rc = jr_read_file(path, AK_REPLAY_MAX_FILE, &buf, &len, why, sizeof why);
+    if (rc) {
+        say(err, "%s", why);
+        return rc == AK_ENOMEM ? AK_REPLAY_FAILED : AK_REPLAY_INVALID;
     }
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
-        st.st_size > (off_t)AK_REPLAY_MAX_FILE) {
-        fclose(f);
-        say(err, "%s: the file is larger than 64 MiB", path);
-        return AK_REPLAY_INVALID;
-    }
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        say(err, "%s: out of memory", path);
-        return AK_REPLAY_FAILED;
-    }
-    for (;;) {
-        if (len == cap) {
-            if (cap > AK_REPLAY_MAX_FILE)
-                break;
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                say(err, "%s: out of memory", path);
-                return AK_REPLAY_FAILED;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t k = fread(buf + len, 1, cap - len, f);
-        len += k;
-        if (k == 0)
-            break;
-    }
-    if (ferror(f)) {
-        int e = errno;
-        free(buf);
-        fclose(f);
-        say(err, "%s: cannot read: %s", path, strerror(e ? e : EIO));
-        return AK_REPLAY_INVALID;
-    }
-    fclose(f);
     int status = ak_replay_buffer(path, buf, len, opts, out, err);
     free(buf);
     return status;
