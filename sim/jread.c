@@ -320,6 +320,61 @@ const cJSON *jr_array(jr *r, const cJSON *node)
     return node;
 }
 
+#define SUGGEST_MAX 64
+
+/* Optimal string alignment distance of a and b (both at most SUGGEST_MAX bytes). */
+static int osa(const char *a, size_t la, const char *b, size_t lb)
+{
+    int rows[3][SUGGEST_MAX + 1];
+    int *pp = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int cost = a[i - 1] != b[j - 1];
+            int v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v)
+                v = cur[j - 1] + 1;
+            if (prev[j - 1] + cost < v)
+                v = prev[j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                pp[j - 2] + 1 < v)
+                v = pp[j - 2] + 1;
+            cur[j] = v;
+        }
+        int *tmp = pp;
+        pp = prev;
+        prev = cur;
+        cur = tmp;
+    }
+    return prev[lb];
+}
+
+const char *jr_suggest(const char *word, const char *const *candidates)
+{
+    if (!word || !candidates)
+        return NULL;
+    size_t lw = strlen(word);
+    if (lw > SUGGEST_MAX)
+        return NULL;
+    /* One edit for words of up to 5 bytes, two from 6 on: "mean" should not suggest "min". */
+    int max_d = lw >= 6 ? 2 : 1;
+    const char *best = NULL;
+    int best_d = max_d + 1;
+    for (const char *const *c = candidates; *c; c++) {
+        size_t lc = strlen(*c);
+        if (lc > SUGGEST_MAX || (lc > lw ? lc - lw : lw - lc) > (size_t)max_d)
+            continue;
+        int d = osa(word, lw, *c, lc);
+        if (d < best_d && (size_t)d < lc) {
+            best = *c;
+            best_d = d;
+        }
+    }
+    return best;
+}
+
 void jr_keys(jr *r, const cJSON *obj, const char *const *allowed)
 {
     jr_object(r, obj);
@@ -328,6 +383,9 @@ void jr_keys(jr *r, const cJSON *obj, const char *const *allowed)
         for (const char *const *a = allowed; *a && !ok; a++)
             ok = strcmp(*a, c->string) == 0;
         if (!ok) {
+            const char *near = jr_suggest(c->string, allowed);
+            if (near)
+                jr_fail(r, c, "unknown key (did you mean \"%s\"?)", near);
             char list[400] = "";
             size_t len = 0;
             for (const char *const *a = allowed; *a && len < sizeof list - 1; a++) {

@@ -56,8 +56,15 @@ _Noreturn void jr_missing(jr *r, const cJSON *obj, const char *key);
 void jr_path(const jr *r, const cJSON *node, char *buf, size_t cap);
 
 /* Require node to be an object whose keys are all in the NULL-terminated list `allowed`, with
- * no key twice. */
+ * no key twice. An unknown key close to an allowed one (see jr_suggest) fails with "unknown key
+ * (did you mean \"x\"?)", any other with the list of allowed keys. */
 void jr_keys(jr *r, const cJSON *obj, const char *const *allowed);
+/* The candidate (NULL-terminated list) closest to word by edit distance with adjacent
+ * transpositions (optimal string alignment), if it is close: at most 1 edit for words of up to
+ * 5 bytes, 2 for longer ones, and fewer edits than the candidate has bytes; the first of equals
+ * wins. NULL when none is close, or for words or candidates over 64 bytes. */
+const char *jr_suggest(const char *word, const char *const *candidates);
+
 /* Require an object / array; returns it. */
 const cJSON *jr_object(jr *r, const cJSON *node);
 const cJSON *jr_array(jr *r, const cJSON *node);
