@@ -1,0 +1,815 @@
+/*
+ * sim/recorder.c: the results database (see recorder.h; DESIGN.md "Results database"; the
+ * schema a user reads is docs/results.md, which must list the columns created here, in order).
+ *
+ * One connection per recorder, opened SQLITE_OPEN_NOMUTEX: the recorder is used by one thread.
+ * Every statement is prepared once at open and reset after each use. Rows go into a
+ * transaction begun (IMMEDIATE, so a writer waits on the busy timeout rather than failing on a
+ * stale snapshot) at the first row of a batch and committed every AK_REC_BATCH rows, at
+ * ak_rec_end_run, at the next ak_rec_begin_run and at ak_rec_close.
+ */
+#include "recorder.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "errors.h"
+
+/* How long a writer waits for another connection's transaction before SQLITE_BUSY. */
+#define BUSY_TIMEOUT_MS 5000
+
+/* The schema, version AK_REC_SCHEMA_VERSION. docs/results.md documents every column in this
+ * order (tests/test_recorder.c compares the two). Column names are the field names of the row
+ * structs in recorder.h. No STRICT tables: readers with an SQLite older than 3.37 (Python on
+ * older distributions) could not open the file. */
+static const char SCHEMA[] =
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);\n"
+    "CREATE TABLE runs (\n"
+    "  run_id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  scenario_name TEXT, scenario_json TEXT,\n"
+    "  seed INTEGER NOT NULL, replication INTEGER NOT NULL,\n"
+    "  point INTEGER, point_json TEXT,\n"
+    "  rules TEXT, akashsim_version TEXT,\n"
+    "  started TEXT, wall_seconds REAL,\n"
+    "  status TEXT NOT NULL DEFAULT 'running'\n"
+    "    CHECK (status IN ('running', 'complete', 'failed')),\n"
+    "  message TEXT, events INTEGER, blocks INTEGER);\n"
+    "CREATE TABLE metrics (\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
+    "  t_us INTEGER NOT NULL, height INTEGER, blocks INTEGER,\n"
+    "  active_leases INTEGER, open_orders INTEGER, open_bids INTEGER,\n"
+    "  active_deployments INTEGER,\n"
+    "  cpu_util REAL, mem_util REAL, gpu_util REAL,\n"
+    "  price_cpu_month_mean_usd REAL, price_cpu_month_median_usd REAL,\n"
+    "  price_gpu_hour_mean_usd REAL, price_gpu_hour_median_usd REAL,\n"
+    "  tenant_spend_uakt INTEGER, provider_income_uakt INTEGER, take_uakt INTEGER,\n"
+    "  tenant_spend_usd REAL, provider_income_usd REAL, take_usd REAL,\n"
+    "  community_pool_uakt INTEGER, total_supply_uakt INTEGER,\n"
+    "  bonded_ratio REAL, inflation REAL, staking_apr REAL, akt_usd REAL,\n"
+    "  bonded_validators INTEGER, jailed_validators INTEGER,\n"
+    "  orders_unmet INTEGER, deployments_created INTEGER,\n"
+    "  leases_created INTEGER, leases_closed INTEGER);\n"
+    "CREATE TABLE leases (\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
+    "  lease_id TEXT, tenant TEXT, provider TEXT, kind TEXT,\n"
+    "  created_us INTEGER, created_height INTEGER,\n"
+    "  closed_us INTEGER, closed_height INTEGER, close_reason TEXT,\n"
+    "  denom TEXT, price_per_block REAL, price_usd_month REAL,\n"
+    "  cpu_millis INTEGER, memory_bytes INTEGER, storage_bytes INTEGER, gpus INTEGER,\n"
+    "  paid INTEGER);\n"
+    "CREATE TABLE orders (\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
+    "  order_id TEXT, tenant TEXT, kind TEXT,\n"
+    "  created_us INTEGER, closed_us INTEGER, bids INTEGER, outcome TEXT,\n"
+    "  budget_per_block REAL);\n"
+    "CREATE TABLE providers (\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
+    "  provider TEXT, region TEXT, gpu_model TEXT,\n"
+    "  cpu_millis INTEGER, memory_bytes INTEGER, storage_bytes INTEGER, gpus INTEGER,\n"
+    "  bids INTEGER, leases_won INTEGER, income_uakt INTEGER);\n"
+    "CREATE TABLE tenants (\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
+    "  tenant TEXT, deployments INTEGER, leases INTEGER, orders_unmet INTEGER,\n"
+    "  deposited_uakt INTEGER, refunded_uakt INTEGER);\n"
+    "CREATE TABLE validators (\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
+    "  validator TEXT, tokens_start INTEGER, tokens_end INTEGER, status_end TEXT,\n"
+    "  jailed_end INTEGER, times_jailed INTEGER, blocks_proposed INTEGER,\n"
+    "  blocks_missed INTEGER, commission_rate REAL);\n"
+    "CREATE TABLE proposals (\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
+    "  proposal_id INTEGER, title TEXT, messages TEXT,\n"
+    "  submit_us INTEGER, voting_start_us INTEGER, end_us INTEGER, status TEXT,\n"
+    "  yes REAL, no REAL, abstain REAL, veto REAL, turnout REAL);\n"
+    /* Each child table has an index led by run_id, which also keeps the foreign key checks of
+     * a DELETE FROM runs from scanning whole tables. */
+    "CREATE INDEX metrics_run_t ON metrics(run_id, t_us);\n"
+    "CREATE INDEX leases_run_provider ON leases(run_id, provider);\n"
+    "CREATE INDEX leases_run_tenant ON leases(run_id, tenant);\n"
+    "CREATE INDEX orders_run_tenant ON orders(run_id, tenant);\n"
+    "CREATE INDEX providers_run_provider ON providers(run_id, provider);\n"
+    "CREATE INDEX tenants_run_tenant ON tenants(run_id, tenant);\n"
+    "CREATE INDEX validators_run_validator ON validators(run_id, validator);\n"
+    "CREATE INDEX proposals_run_id ON proposals(run_id, proposal_id);\n"
+    "CREATE INDEX runs_status ON runs(status);\n";
+
+enum {
+    S_BEGIN,
+    S_COMMIT,
+    S_ROLLBACK,
+    S_RUN,
+    S_END,
+    S_METRICS,
+    S_LEASE,
+    S_ORDER,
+    S_PROVIDER,
+    S_TENANT,
+    S_VALIDATOR,
+    S_PROPOSAL,
+    S_COUNT
+};
+
+static const char *const STMT_SQL[S_COUNT] = {
+    [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_COMMIT] = "COMMIT",
+    [S_ROLLBACK] = "ROLLBACK",
+    [S_RUN] = "INSERT INTO runs (scenario_name, scenario_json, seed, replication, point, "
+              "point_json, rules, akashsim_version, started, status) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
+    [S_END] = "UPDATE runs SET status = ?, message = ?, wall_seconds = ?, events = ?, "
+              "blocks = ? WHERE run_id = ?",
+    [S_METRICS] = "INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [S_LEASE] = "INSERT INTO leases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [S_ORDER] = "INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [S_PROVIDER] = "INSERT INTO providers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [S_TENANT] = "INSERT INTO tenants VALUES (?, ?, ?, ?, ?, ?, ?)",
+    [S_VALIDATOR] = "INSERT INTO validators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [S_PROPOSAL] = "INSERT INTO proposals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+};
+
+struct ak_rec {
+    sqlite3 *db;
+    char *path;
+    sqlite3_stmt *st[S_COUNT];
+    int64_t run_id;  /* the current run, 0 when none */
+    bool in_txn;     /* a batch transaction is open */
+    size_t pending;  /* rows in the open batch */
+    char err[512];
+};
+
+/* ---- messages ---------------------------------------------------------------------------- */
+
+/* Set "path: <message>" and return status. */
+static int fail(ak_rec *rec, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(ak_rec *rec, int status, const char *fmt, ...)
+{
+    int n = snprintf(rec->err, sizeof rec->err, "%s: ", rec->path);
+    if (n < 0 || (size_t)n >= sizeof rec->err)
+        n = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rec->err + n, sizeof rec->err - (size_t)n, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+static int status_of(int src)
+{
+    return (src & 0xff) == SQLITE_NOMEM ? AK_ENOMEM : AK_EIO;
+}
+
+/* An SQLite failure src: its message, AK_ENOMEM or AK_EIO. Keeps in_txn true to SQLite's
+ * state, since some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM) roll a transaction back. */
+static int sqlfail(ak_rec *rec, int src)
+{
+    const char *msg = rec->db ? sqlite3_errmsg(rec->db) : sqlite3_errstr(src);
+    fail(rec, status_of(src), "%s", msg);
+    if (rec->db && rec->in_txn && sqlite3_get_autocommit(rec->db)) {
+        rec->in_txn = false; /* SQLite rolled the batch back */
+        rec->pending = 0;
+    }
+    return status_of(src);
+}
+
+/* ---- statements -------------------------------------------------------------------------- */
+
+/* Step a statement that returns no rows, then reset it and clear its bindings. */
+static int run(ak_rec *rec, sqlite3_stmt *st)
+{
+    int src = sqlite3_step(st);
+    int status = 0;
+    if (src != SQLITE_DONE)
+        status = sqlfail(rec, src);
+    /* sqlite3_reset returns the error of the step just reported, or SQLITE_OK */
+    (void)sqlite3_reset(st);
+    int crc = sqlite3_clear_bindings(st);
+    if (!status && crc != SQLITE_OK)
+        status = sqlfail(rec, crc);
+    return status;
+}
+
+static int begin(ak_rec *rec)
+{
+    if (rec->in_txn)
+        return 0;
+    int status = run(rec, rec->st[S_BEGIN]);
+    if (status)
+        return status;
+    rec->in_txn = true;
+    rec->pending = 0;
+    return 0;
+}
+
+/* Roll the open transaction back, keeping the message of the failure that led here. */
+static void rollback(ak_rec *rec)
+{
+    if (!rec->db || sqlite3_get_autocommit(rec->db)) {
+        rec->in_txn = false;
+        rec->pending = 0;
+        return;
+    }
+    char keep[sizeof rec->err];
+    memcpy(keep, rec->err, sizeof keep);
+    (void)run(rec, rec->st[S_ROLLBACK]); /* a failed ROLLBACK leaves nothing better to do */
+    memcpy(rec->err, keep, sizeof keep);
+    rec->in_txn = !sqlite3_get_autocommit(rec->db);
+    rec->pending = 0;
+}
+
+/* Commit the open batch, if any. On failure the batch is rolled back (lost). */
+static int commit(ak_rec *rec)
+{
+    if (!rec->in_txn)
+        return 0;
+    int status = run(rec, rec->st[S_COMMIT]);
+    if (status) {
+        rollback(rec);
+        return status;
+    }
+    rec->in_txn = false;
+    rec->pending = 0;
+    return 0;
+}
+
+/* Binding the parameters of one statement, in order; the first SQLite error is kept. */
+typedef struct binder {
+    sqlite3_stmt *st;
+    int col;
+    int src;
+} binder;
+
+static void b_int(binder *b, int64_t v)
+{
+    if (b->src == SQLITE_OK)
+        b->src = sqlite3_bind_int64(b->st, ++b->col, v);
+}
+
+/* -1 (not reached, not in a sweep, still open) is written NULL. */
+static void b_opt(binder *b, int64_t v)
+{
+    if (b->src != SQLITE_OK)
+        return;
+    if (v == -1)
+        b->src = sqlite3_bind_null(b->st, ++b->col);
+    else
+        b->src = sqlite3_bind_int64(b->st, ++b->col, v);
+}
+
+static void b_dbl(binder *b, double v)
+{
+    if (b->src != SQLITE_OK)
+        return;
+    if (isnan(v))
+        b->src = sqlite3_bind_null(b->st, ++b->col);
+    else
+        b->src = sqlite3_bind_double(b->st, ++b->col, v);
+}
+
+/* Static: the statement is stepped and its bindings cleared before the caller's row goes. */
+static void b_text(binder *b, const char *s)
+{
+    if (b->src != SQLITE_OK)
+        return;
+    if (!s)
+        b->src = sqlite3_bind_null(b->st, ++b->col);
+    else
+        b->src = sqlite3_bind_text64(b->st, ++b->col, s, strlen(s), SQLITE_STATIC, SQLITE_UTF8);
+}
+
+/* Bound everything? Then step. On a binding error the bindings are cleared for the next use. */
+static int bound_run(ak_rec *rec, binder *b)
+{
+    if (b->src == SQLITE_OK && b->col != sqlite3_bind_parameter_count(b->st))
+        return fail(rec, AK_EIO, "internal error: %d values for %d parameters of \"%.40s\"",
+                    b->col, sqlite3_bind_parameter_count(b->st), sqlite3_sql(b->st));
+    if (b->src != SQLITE_OK) {
+        int status = sqlfail(rec, b->src);
+        int crc = sqlite3_clear_bindings(b->st);
+        return crc == SQLITE_OK ? status : sqlfail(rec, crc);
+    }
+    return run(rec, b->st);
+}
+
+/* Start a row of the current run: check there is one, open a batch, bind run_id. */
+static int row_start(ak_rec *rec, const void *row, int which, binder *b)
+{
+    if (!rec)
+        return AK_EINVAL;
+    if (!row)
+        return fail(rec, AK_EINVAL, "row is NULL");
+    if (!rec->run_id)
+        return fail(rec, AK_EINVAL, "no run begun (ak_rec_begin_run first)");
+    int status = begin(rec);
+    if (status)
+        return status;
+    *b = (binder){rec->st[which], 0, SQLITE_OK};
+    b_int(b, rec->run_id);
+    return 0;
+}
+
+static int row_finish(ak_rec *rec, binder *b)
+{
+    int status = bound_run(rec, b);
+    if (status)
+        return status;
+    if (++rec->pending >= AK_REC_BATCH)
+        return commit(rec);
+    return 0;
+}
+
+/* ---- open and close ---------------------------------------------------------------------- */
+
+/* Run one statement that may return rows (a pragma) and ignore them. */
+static int exec1(ak_rec *rec, const char *sql)
+{
+    sqlite3_stmt *st;
+    int src = sqlite3_prepare_v2(rec->db, sql, -1, &st, NULL);
+    if (src != SQLITE_OK)
+        return sqlfail(rec, src);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    int status = src == SQLITE_DONE ? 0 : sqlfail(rec, src);
+    src = sqlite3_finalize(st);
+    if (!status && src != SQLITE_OK)
+        status = sqlfail(rec, src);
+    return status;
+}
+
+/* The value of meta.schema_version into ver (cap bytes); "" when the key is absent. */
+static int read_version(ak_rec *rec, char *ver, size_t cap)
+{
+    sqlite3_stmt *st;
+    int src = sqlite3_prepare_v2(rec->db, "SELECT value FROM meta WHERE key = 'schema_version'",
+                                 -1, &st, NULL);
+    if (src != SQLITE_OK)
+        return sqlfail(rec, src);
+    int status = 0;
+    ver[0] = '\0';
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        const unsigned char *v = sqlite3_column_text(st, 0);
+        if (v)
+            snprintf(ver, cap, "%s", (const char *)v);
+        else if (sqlite3_errcode(rec->db) == SQLITE_NOMEM)
+            status = sqlfail(rec, SQLITE_NOMEM);
+        else
+            snprintf(ver, cap, "NULL");
+    } else if (src != SQLITE_DONE) {
+        status = sqlfail(rec, src);
+    }
+    src = sqlite3_finalize(st);
+    if (!status && src != SQLITE_OK)
+        status = sqlfail(rec, src);
+    return status;
+}
+
+/* How many tables the file has, and whether one of them is meta. */
+static int count_tables(ak_rec *rec, int *ntables, bool *has_meta)
+{
+    sqlite3_stmt *st;
+    int src = sqlite3_prepare_v2(rec->db,
+                                 "SELECT count(*), coalesce(sum(name = 'meta'), 0) "
+                                 "FROM sqlite_master WHERE type = 'table'",
+                                 -1, &st, NULL);
+    if (src != SQLITE_OK)
+        return sqlfail(rec, src);
+    int status = 0;
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        *ntables = sqlite3_column_int(st, 0);
+        *has_meta = sqlite3_column_int(st, 1) != 0;
+    } else {
+        status = sqlfail(rec, src == SQLITE_DONE ? SQLITE_ERROR : src);
+    }
+    src = sqlite3_finalize(st);
+    if (!status && src != SQLITE_OK)
+        status = sqlfail(rec, src);
+    return status;
+}
+
+/* Create the schema in an empty file, or check the version of an existing one. */
+static int schema(ak_rec *rec)
+{
+    int status = exec1(rec, "BEGIN IMMEDIATE");
+    if (status)
+        return status;
+    int ntables = 0;
+    bool has_meta = false;
+    status = count_tables(rec, &ntables, &has_meta);
+    if (status)
+        goto out;
+    if (has_meta) {
+        char ver[32];
+        status = read_version(rec, ver, sizeof ver);
+        if (status)
+            goto out;
+        char want[32];
+        snprintf(want, sizeof want, "%d", AK_REC_SCHEMA_VERSION);
+        if (!ver[0])
+            status = fail(rec, AK_EIO, "no schema version in table meta, this akashsim writes %d",
+                          AK_REC_SCHEMA_VERSION);
+        else if (strcmp(ver, want) != 0)
+            status = fail(rec, AK_EIO, "schema version %s, this akashsim writes %d", ver,
+                          AK_REC_SCHEMA_VERSION);
+        goto out;
+    }
+    if (ntables > 0) {
+        status = fail(rec, AK_EIO, "not an akashsim results database (it has tables but no meta)");
+        goto out;
+    }
+    int src = sqlite3_exec(rec->db, SCHEMA, NULL, NULL, NULL);
+    if (src != SQLITE_OK) {
+        status = sqlfail(rec, src);
+        goto out;
+    }
+    char sql[96];
+    snprintf(sql, sizeof sql, "INSERT INTO meta VALUES ('schema_version', '%d')",
+             AK_REC_SCHEMA_VERSION);
+    status = exec1(rec, sql);
+out:
+    if (status) {
+        if (!sqlite3_get_autocommit(rec->db)) {
+            char keep[sizeof rec->err];
+            memcpy(keep, rec->err, sizeof keep);
+            (void)exec1(rec, "ROLLBACK"); /* closing the connection rolls back anyway */
+            memcpy(rec->err, keep, sizeof keep);
+        }
+        return status;
+    }
+    return exec1(rec, "COMMIT");
+}
+
+/* Finalize the statements and close the connection; 0 or AK_EIO (message set). */
+static int shut(ak_rec *rec)
+{
+    int status = 0;
+    for (int i = 0; i < S_COUNT; i++) {
+        if (!rec->st[i])
+            continue;
+        /* every use was reset, so finalize reports only its own failure */
+        int src = sqlite3_finalize(rec->st[i]);
+        rec->st[i] = NULL;
+        if (src != SQLITE_OK && !status)
+            status = sqlfail(rec, src);
+    }
+    if (rec->db) {
+        int src = sqlite3_close(rec->db);
+        if (src != SQLITE_OK) {
+            if (!status)
+                status = sqlfail(rec, src);
+            (void)sqlite3_close_v2(rec->db); /* frees it once whatever holds it is gone */
+        }
+        rec->db = NULL;
+    }
+    return status;
+}
+
+static void destroy(ak_rec *rec)
+{
+    free(rec->path);
+    free(rec);
+}
+
+/* Remove path and its companions, which this failed open created. */
+static void unlink_created(const char *path)
+{
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+    size_t n = strlen(path);
+    char *p = malloc(n + sizeof "-journal");
+    if (!p)
+        return;
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        memcpy(p, path, n);
+        strcpy(p + n, suffix[i]);
+        (void)unlink(p); /* absent is fine; otherwise the open has failed already */
+    }
+    free(p);
+}
+
+int ak_rec_open(const char *path, ak_rec **out, char *errbuf, size_t cap)
+{
+    if (errbuf && cap)
+        errbuf[0] = '\0';
+    if (out)
+        *out = NULL;
+    if (!path || !out) {
+        if (errbuf && cap)
+            snprintf(errbuf, cap, "%s: invalid argument", path ? path : "(null)");
+        return AK_EINVAL;
+    }
+    ak_rec *rec = calloc(1, sizeof *rec);
+    char *copy = strdup(path);
+    if (!rec || !copy) {
+        free(rec);
+        free(copy);
+        if (errbuf && cap)
+            snprintf(errbuf, cap, "%s: out of memory", path);
+        return AK_ENOMEM;
+    }
+    rec->path = copy;
+
+    /* SQLite creates the file at open; if anything below fails, a file we made is removed. */
+    bool special = !path[0] || strcmp(path, ":memory:") == 0;
+    struct stat sb;
+    bool existed = special || stat(path, &sb) == 0;
+
+    int status = 0;
+    int src = sqlite3_open_v2(path, &rec->db,
+                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                              NULL);
+    if (src != SQLITE_OK) {
+        status = sqlfail(rec, src);
+        goto failed;
+    }
+    if (sqlite3_db_readonly(rec->db, "main") == 1) {
+        status = fail(rec, AK_EIO, "%s", sqlite3_errstr(SQLITE_READONLY));
+        goto failed;
+    }
+    src = sqlite3_busy_timeout(rec->db, BUSY_TIMEOUT_MS);
+    if (src != SQLITE_OK) {
+        status = sqlfail(rec, src);
+        goto failed;
+    }
+    /* The schema is checked before the journal mode is set, so a file refused (another
+     * version, another program's database) is left as it was; the schema check is the first
+     * read of the header, where a file that is not SQLite fails. WAL is not insisted on: where
+     * it is unavailable (no shared memory) SQLite keeps a rollback journal, slower for readers
+     * but recording the same rows. */
+    if ((status = exec1(rec, "PRAGMA synchronous = NORMAL")) ||
+        (status = exec1(rec, "PRAGMA foreign_keys = ON")) || (status = schema(rec)) ||
+        (status = exec1(rec, "PRAGMA journal_mode = WAL")))
+        goto failed;
+    for (int i = 0; i < S_COUNT; i++) {
+        src = sqlite3_prepare_v3(rec->db, STMT_SQL[i], -1, SQLITE_PREPARE_PERSISTENT, &rec->st[i],
+                                 NULL);
+        if (src != SQLITE_OK) {
+            status = sqlfail(rec, src);
+            goto failed;
+        }
+    }
+    *out = rec;
+    return 0;
+
+failed:
+    if (errbuf && cap)
+        snprintf(errbuf, cap, "%s", rec->err);
+    (void)shut(rec);
+    if (!existed)
+        unlink_created(path);
+    destroy(rec);
+    return status;
+}
+
+int ak_rec_close(ak_rec *rec)
+{
+    if (!rec)
+        return 0;
+    int status = rec->db ? commit(rec) : 0;
+    int s2 = shut(rec);
+    destroy(rec);
+    return status ? status : s2;
+}
+
+const char *ak_rec_errmsg(const ak_rec *rec)
+{
+    return rec ? rec->err : "no recorder";
+}
+
+/* ---- runs -------------------------------------------------------------------------------- */
+
+int ak_rec_begin_run(ak_rec *rec, const ak_rec_run_info *info, int64_t *run_id)
+{
+    if (!rec)
+        return AK_EINVAL;
+    if (!info)
+        return fail(rec, AK_EINVAL, "run info is NULL");
+    /* the rows of a run not ended are kept; that run stays 'running' */
+    int status = commit(rec);
+    if (status)
+        return status;
+    rec->run_id = 0;
+
+    char started[32];
+    bool have_started = false;
+    struct tm tm;
+    time_t t = (time_t)info->started_unix;
+    if (gmtime_r(&t, &tm) && strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
+        have_started = true;
+
+    binder b = {rec->st[S_RUN], 0, SQLITE_OK};
+    b_text(&b, info->scenario_name);
+    b_text(&b, info->scenario_json);
+    b_int(&b, (int64_t)info->seed); /* two's complement above INT64_MAX (docs/results.md) */
+    b_int(&b, info->replication);
+    b_opt(&b, info->point);
+    b_text(&b, info->point_json);
+    b_text(&b, info->rules);
+    b_text(&b, info->version);
+    b_text(&b, have_started ? started : NULL);
+    /* autocommit: the row is committed when the step returns */
+    status = bound_run(rec, &b);
+    if (status)
+        return status;
+    rec->run_id = sqlite3_last_insert_rowid(rec->db);
+    if (run_id)
+        *run_id = rec->run_id;
+    return 0;
+}
+
+int ak_rec_end_run(ak_rec *rec, bool ok, const char *message, double wall_seconds,
+                   int64_t events, int64_t blocks)
+{
+    if (!rec)
+        return AK_EINVAL;
+    if (!rec->run_id)
+        return fail(rec, AK_EINVAL, "no run begun (ak_rec_begin_run first)");
+    int64_t id = rec->run_id;
+    rec->run_id = 0; /* ended, whatever happens below */
+    int status = begin(rec);
+    if (status)
+        return status;
+    binder b = {rec->st[S_END], 0, SQLITE_OK};
+    b_text(&b, ok ? "complete" : "failed");
+    b_text(&b, message);
+    b_dbl(&b, wall_seconds);
+    b_int(&b, events);
+    b_int(&b, blocks);
+    b_int(&b, id);
+    status = bound_run(rec, &b);
+    if (!status && sqlite3_changes(rec->db) != 1)
+        status = fail(rec, AK_EIO, "run %" PRId64 " is no longer in table runs", id);
+    if (status) {
+        rollback(rec);
+        return status;
+    }
+    return commit(rec);
+}
+
+/* ---- rows -------------------------------------------------------------------------------- */
+
+int ak_rec_write_metrics(ak_rec *rec, const ak_rec_metrics *m)
+{
+    binder b;
+    int status = row_start(rec, m, S_METRICS, &b);
+    if (status)
+        return status;
+    b_int(&b, m->t_us);
+    b_int(&b, m->height);
+    b_int(&b, m->blocks);
+    b_int(&b, m->active_leases);
+    b_int(&b, m->open_orders);
+    b_int(&b, m->open_bids);
+    b_int(&b, m->active_deployments);
+    b_dbl(&b, m->cpu_util);
+    b_dbl(&b, m->mem_util);
+    b_dbl(&b, m->gpu_util);
+    b_dbl(&b, m->price_cpu_month_mean_usd);
+    b_dbl(&b, m->price_cpu_month_median_usd);
+    b_dbl(&b, m->price_gpu_hour_mean_usd);
+    b_dbl(&b, m->price_gpu_hour_median_usd);
+    b_int(&b, m->tenant_spend_uakt);
+    b_int(&b, m->provider_income_uakt);
+    b_int(&b, m->take_uakt);
+    b_dbl(&b, m->tenant_spend_usd);
+    b_dbl(&b, m->provider_income_usd);
+    b_dbl(&b, m->take_usd);
+    b_int(&b, m->community_pool_uakt);
+    b_int(&b, m->total_supply_uakt);
+    b_dbl(&b, m->bonded_ratio);
+    b_dbl(&b, m->inflation);
+    b_dbl(&b, m->staking_apr);
+    b_dbl(&b, m->akt_usd);
+    b_int(&b, m->bonded_validators);
+    b_int(&b, m->jailed_validators);
+    b_int(&b, m->orders_unmet);
+    b_int(&b, m->deployments_created);
+    b_int(&b, m->leases_created);
+    b_int(&b, m->leases_closed);
+    return row_finish(rec, &b);
+}
+
+int ak_rec_write_lease(ak_rec *rec, const ak_rec_lease *l)
+{
+    binder b;
+    int status = row_start(rec, l, S_LEASE, &b);
+    if (status)
+        return status;
+    b_text(&b, l->lease_id);
+    b_text(&b, l->tenant);
+    b_text(&b, l->provider);
+    b_text(&b, l->kind);
+    b_int(&b, l->created_us);
+    b_int(&b, l->created_height);
+    b_opt(&b, l->closed_us);
+    b_opt(&b, l->closed_height);
+    b_text(&b, l->close_reason);
+    b_text(&b, l->denom);
+    b_dbl(&b, l->price_per_block);
+    b_dbl(&b, l->price_usd_month);
+    b_int(&b, l->cpu_millis);
+    b_int(&b, l->memory_bytes);
+    b_int(&b, l->storage_bytes);
+    b_int(&b, l->gpus);
+    b_int(&b, l->paid);
+    return row_finish(rec, &b);
+}
+
+int ak_rec_write_order(ak_rec *rec, const ak_rec_order *o)
+{
+    binder b;
+    int status = row_start(rec, o, S_ORDER, &b);
+    if (status)
+        return status;
+    b_text(&b, o->order_id);
+    b_text(&b, o->tenant);
+    b_text(&b, o->kind);
+    b_int(&b, o->created_us);
+    b_opt(&b, o->closed_us);
+    b_int(&b, o->bids);
+    b_text(&b, o->outcome);
+    b_dbl(&b, o->budget_per_block);
+    return row_finish(rec, &b);
+}
+
+int ak_rec_write_provider(ak_rec *rec, const ak_rec_provider *p)
+{
+    binder b;
+    int status = row_start(rec, p, S_PROVIDER, &b);
+    if (status)
+        return status;
+    b_text(&b, p->provider);
+    b_text(&b, p->region);
+    b_text(&b, p->gpu_model);
+    b_int(&b, p->cpu_millis);
+    b_int(&b, p->memory_bytes);
+    b_int(&b, p->storage_bytes);
+    b_int(&b, p->gpus);
+    b_int(&b, p->bids);
+    b_int(&b, p->leases_won);
+    b_int(&b, p->income_uakt);
+    return row_finish(rec, &b);
+}
+
+int ak_rec_write_tenant(ak_rec *rec, const ak_rec_tenant *t)
+{
+    binder b;
+    int status = row_start(rec, t, S_TENANT, &b);
+    if (status)
+        return status;
+    b_text(&b, t->tenant);
+    b_int(&b, t->deployments);
+    b_int(&b, t->leases);
+    b_int(&b, t->orders_unmet);
+    b_int(&b, t->deposited_uakt);
+    b_int(&b, t->refunded_uakt);
+    return row_finish(rec, &b);
+}
+
+int ak_rec_write_validator(ak_rec *rec, const ak_rec_validator *v)
+{
+    binder b;
+    int status = row_start(rec, v, S_VALIDATOR, &b);
+    if (status)
+        return status;
+    b_text(&b, v->validator);
+    b_int(&b, v->tokens_start);
+    b_int(&b, v->tokens_end);
+    b_text(&b, v->status_end);
+    b_int(&b, v->jailed_end ? 1 : 0);
+    b_int(&b, v->times_jailed);
+    b_int(&b, v->blocks_proposed);
+    b_int(&b, v->blocks_missed);
+    b_dbl(&b, v->commission_rate);
+    return row_finish(rec, &b);
+}
+
+int ak_rec_write_proposal(ak_rec *rec, const ak_rec_proposal *p)
+{
+    binder b;
+    int status = row_start(rec, p, S_PROPOSAL, &b);
+    if (status)
+        return status;
+    b_int(&b, p->proposal_id);
+    b_text(&b, p->title);
+    b_text(&b, p->messages);
+    b_opt(&b, p->submit_us);
+    b_opt(&b, p->voting_start_us);
+    b_opt(&b, p->end_us);
+    b_text(&b, p->status);
+    b_dbl(&b, p->yes);
+    b_dbl(&b, p->no);
+    b_dbl(&b, p->abstain);
+    b_dbl(&b, p->veto);
+    b_dbl(&b, p->turnout);
+    return row_finish(rec, &b);
+}
