@@ -6,14 +6,24 @@
  * failed (an invariant broke, out of memory, output not writable), 2 a usage error or an invalid
  * input file. Usage errors print the usage on stderr.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <math.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "errors.h"
 #include "jwrite.h"
 #include "params.h"
 #include "params_json.h"
+#include "recorder.h"
 #include "replay.h"
+#include "scenario.h"
 #include "store.h"
 
 #define AKASHSIM_VERSION "0.1.0"
@@ -27,6 +37,11 @@ static const char usage_text[] =
     "slashing, distribution, mint, governance), run by a C implementation of the chain's rules.\n"
     "\n"
     "commands:\n"
+    "  run [SCENARIO.json] [-o FILE] [--seed N] [--set PATH=VALUE]... [--check] [--quiet]\n"
+    "                 simulate a scenario (default scenarios/baseline.json) into an SQLite\n"
+    "                 results database (default results.db) and print a summary\n"
+    "  validate SCENARIO.json [--set PATH=VALUE]...\n"
+    "                 check every key and value of a scenario without running it\n"
     "  replay [--check] [--narrate] SCRIPT.json\n"
     "                 run a script of blocks and transactions through the protocol and print\n"
     "                 the results and the final state as JSON (see 'akashsim replay --help')\n"
@@ -35,6 +50,8 @@ static const char usage_text[] =
     "  help           print this help\n"
     "\n"
     "examples:\n"
+    "  akashsim run\n"
+    "  akashsim run scenarios/baseline.json -o base.db --set agents.tenants.arrivals_per_day=600\n"
     "  akashsim replay --narrate scenarios/replay/lease-lifecycle.json\n"
     "  akashsim replay --check scenarios/replay/lease-lifecycle.json > out.json\n"
     "  akashsim replay --narrate scenarios/replay/take-rate-vote.json\n";
@@ -79,6 +96,38 @@ static const char params_usage[] =
     "distribution, mint, gov, consensus) as JSON, in the shape that a replay script's\n"
     "\"params\" overrides. \"uncertain\" lists the defaults whose live mainnet value could not\n"
     "be confirmed (docs/deviations.md section 7); sweep them when a result depends on them.\n";
+
+static const char run_usage[] =
+    "usage: akashsim run [SCENARIO.json] [-o FILE] [--seed N] [--set PATH=VALUE]... [--check]\n"
+    "                    [--quiet]\n"
+    "\n"
+    "Simulate the scenario (default scenarios/baseline.json; docs/scenarios.md describes the\n"
+    "format) and append the run to an SQLite results database (docs/results.md). The run's row\n"
+    "in `runs` says 'complete' only once everything is written; a run that fails or is killed\n"
+    "stays 'failed' or 'running'. On a terminal, a progress line on stderr shows the simulated\n"
+    "day, events per second and the time left. At the end a short summary goes to stdout.\n"
+    "\n"
+    "options:\n"
+    "  -o FILE             the results database (default results.db; created if absent, runs\n"
+    "                      are appended)\n"
+    "  --seed N            replace the scenario's seed (0 to 2^63-1)\n"
+    "  --set PATH=VALUE    override one value of the scenario before it is checked, e.g.\n"
+    "                      --set agents.tenants.arrivals_per_day=600\n"
+    "                      --set genesis.providers[0].count=20  (VALUE is JSON, or a string)\n"
+    "  --check             check every invariant of the chain after every block (slow)\n"
+    "  --quiet             print no summary\n"
+    "  --help              print this help\n"
+    "\n"
+    "exit status: 0 the run completed, 1 it failed (an invariant broke, the database could not\n"
+    "be written), 2 the scenario or an option is invalid or the output cannot be opened.\n";
+
+static const char validate_usage[] =
+    "usage: akashsim validate SCENARIO.json [--set PATH=VALUE]...\n"
+    "\n"
+    "Check a scenario as `akashsim run` does, without running it: every key is known (with a\n"
+    "\"did you mean\" suggestion otherwise), every value has the right type and range, the\n"
+    "settings agree with each other, and the module params are valid as the chain validates\n"
+    "them. Errors are one line naming the file and the JSON path; exit status 2.\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -151,6 +200,230 @@ static int cmd_params(int argc, char **argv)
     return status;
 }
 
+/* Options shared by run and validate. Returns -1 to go on, else the exit status. */
+typedef struct run_args {
+    const char *file, *out;
+    const char *sets[AK_SC_MAX_SETS];
+    uint32_t nsets;
+    int64_t seed;
+    bool check, quiet;
+} run_args;
+
+static int parse_run_args(const char *cmd, const char *usage, bool is_run, int argc, char **argv,
+                          run_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->out = "results.db";
+    a->seed = -1;
+    for (int i = 0; i < argc; i++) {
+        const char *o = argv[i];
+        bool has_next = i + 1 < argc;
+        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (strcmp(o, "--set") == 0 || strncmp(o, "--set=", 6) == 0) {
+            const char *v = o[5] == '=' ? o + 6 : has_next ? argv[++i] : NULL;
+            if (!v) {
+                fprintf(stderr, "akashsim %s: --set needs PATH=VALUE\n\n%s", cmd, usage);
+                return 2;
+            }
+            if (a->nsets == AK_SC_MAX_SETS) {
+                fprintf(stderr, "akashsim %s: at most %d --set options\n", cmd, AK_SC_MAX_SETS);
+                return 2;
+            }
+            a->sets[a->nsets++] = v;
+        } else if (is_run && (strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0)) {
+            if (!has_next) {
+                fprintf(stderr, "akashsim %s: %s needs a FILE\n\n%s", cmd, o, usage);
+                return 2;
+            }
+            a->out = argv[++i];
+        } else if (is_run && strcmp(o, "--seed") == 0) {
+            char *end;
+            const char *v = has_next ? argv[++i] : "";
+            errno = 0;
+            long long n = strtoll(v, &end, 10);
+            if (!*v || *end || errno || n < 0) {
+                fprintf(stderr, "akashsim %s: --seed needs an integer from 0 to 2^63-1 (got "
+                                "\"%s\")\n", cmd, v);
+                return 2;
+            }
+            a->seed = n;
+        } else if (is_run && strcmp(o, "--check") == 0) {
+            a->check = true;
+        } else if (is_run && strcmp(o, "--quiet") == 0) {
+            a->quiet = true;
+        } else if (o[0] == '-' && o[1]) {
+            fprintf(stderr, "akashsim %s: unknown option %s\n\n%s", cmd, o, usage);
+            return 2;
+        } else if (a->file) {
+            fprintf(stderr, "akashsim %s: one scenario at a time (got %s and %s)\n\n%s", cmd,
+                    a->file, o, usage);
+            return 2;
+        } else {
+            a->file = o;
+        }
+    }
+    return -1;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+    run_args a;
+    int st = parse_run_args("validate", validate_usage, false, argc, argv, &a);
+    if (st >= 0)
+        return st;
+    if (!a.file) {
+        fprintf(stderr, "akashsim validate: missing SCENARIO.json\n\n%s", validate_usage);
+        return 2;
+    }
+    ak_scenario *sc;
+    char why[1100];
+    int rc = ak_scenario_load(a.file, a.sets, a.nsets, -1, &sc, why, sizeof why);
+    if (rc) {
+        fprintf(stderr, "akashsim validate: %s\n", why);
+        return rc == AK_ENOMEM ? 1 : 2;
+    }
+    printf("%s: valid scenario \"%s\": %.6g days, %u validators, %u providers in %u fleets, "
+           "%u tenants, %u workloads\n",
+           a.file, sc->name, sc->duration_days, sc->nvalidators, sc->nproviders, sc->nfleets,
+           sc->ntenants, sc->nworkloads);
+    ak_scenario_free(sc);
+    return 0;
+}
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void print_summary(const ak_scenario *sc, const ak_sim_summary *s, double wall,
+                          const char *out, int64_t run_id)
+{
+    printf("akashsim run: %s, seed %llu: %.1f days simulated in %.1f s (%lld events, %lld "
+           "blocks)\n", sc->name, (unsigned long long)sc->seed, s->days, wall,
+           (long long)s->events, (long long)s->blocks);
+    printf("  deployments %lld, leases %lld (%lld active at the end), orders without a lease "
+           "%lld\n", (long long)s->deployments, (long long)s->leases,
+           (long long)s->active_leases, (long long)s->orders_unmet);
+    printf("  utilization at the end: CPU %.1f %%, GPU %.1f %%\n",
+           isnan(s->cpu_util) ? 0 : 100 * s->cpu_util, isnan(s->gpu_util) ? 0 : 100 * s->gpu_util);
+    printf("  median lease price: $%.2f per CPU-month, $%.2f per GPU-hour\n",
+           s->cpu_month_usd, s->gpu_hour_usd);
+    printf("  tenant spend $%.0f, provider income $%.0f, take $%.0f (AKT at $%.2f)\n",
+           s->spend_usd, s->income_usd, s->take_usd, sc->akt_usd);
+    printf("  supply %.0f AKT, community pool %.0f AKT, bonded %.1f %%, inflation %.2f %%\n",
+           s->supply_akt, s->community_pool_akt, 100 * s->bonded_ratio, 100 * s->inflation);
+    if (s->tx_failed > 0) {
+        printf("  failed transactions: %lld (", (long long)s->tx_failed);
+        for (uint32_t i = 0; i < s->nfailures; i++)
+            printf("%s%s %s: %lld", i ? ", " : "", ak_msg_name(s->failures[i].type),
+                   ak_err_name(s->failures[i].code), (long long)s->failures[i].count);
+        printf("%s)\n", s->nfailures < AK_SIM_TOP_FAILURES ? "" : ", ...");
+    }
+    printf("  results: %s, run %lld\n", out, (long long)run_id);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    run_args a;
+    int st = parse_run_args("run", run_usage, true, argc, argv, &a);
+    if (st >= 0)
+        return st;
+    if (!a.file)
+        a.file = "scenarios/baseline.json";
+    ak_scenario *sc;
+    char why[1100];
+    int rc = ak_scenario_load(a.file, a.sets, a.nsets, a.seed, &sc, why, sizeof why);
+    if (rc) {
+        fprintf(stderr, "akashsim run: %s\n", why);
+        return rc == AK_ENOMEM ? 1 : 2;
+    }
+    ak_rec *rec;
+    if ((rc = ak_rec_open(a.out, &rec, why, sizeof why))) {
+        fprintf(stderr, "akashsim run: %s\n", why);
+        ak_scenario_free(sc);
+        return rc == AK_ENOMEM ? 1 : 2;
+    }
+    char *json = ak_scenario_json(sc);
+    ak_rec_run_info info = {
+        .scenario_name = sc->name,
+        .scenario_json = json,
+        .seed = sc->seed,
+        .replication = 0,
+        .point = -1,
+        .rules = AKASHSIM_RULES,
+        .version = AKASHSIM_VERSION,
+        .started_unix = (int64_t)time(NULL),
+    };
+    int64_t run_id = 0;
+    if (!json || (rc = ak_rec_begin_run(rec, &info, &run_id))) {
+        fprintf(stderr, "akashsim run: %s\n", json ? ak_rec_errmsg(rec) : "out of memory");
+        free(json);
+        ak_rec_close(rec);
+        ak_scenario_free(sc);
+        return 1;
+    }
+    free(json);
+    double t0 = wall_now();
+    ak_sim_opts opts = {.replication = 0, .check = a.check, .rec = rec};
+    ak_sim *sim;
+    if ((rc = ak_sim_create(sc, &opts, &sim, why, sizeof why))) {
+        fprintf(stderr, "akashsim run: %s\n", why);
+        ak_rec_end_run(rec, false, why, wall_now() - t0, 0, 0);
+        ak_rec_close(rec);
+        ak_scenario_free(sc);
+        return rc == AK_ENOMEM ? 1 : 2;
+    }
+    bool tty = isatty(fileno(stderr)) && !a.quiet;
+    double last = t0;
+    uint64_t last_events = 0;
+    for (;;) {
+        rc = ak_sim_step(sim);
+        if (rc <= 0)
+            break;
+        if (tty && (ak_sim_events(sim) & 0xffff) == 0) {
+            double now = wall_now();
+            if (now - last >= 0.5) {
+                double day = (double)ak_sim_time(sim) / 86400e6;
+                double rate = (double)(ak_sim_events(sim) - last_events) / (now - last);
+                double left = day > 0 ? (now - t0) * (sc->duration_days - day) / day : 0;
+                fprintf(stderr, "\rakashsim run: day %.0f of %.0f, %.2f M events/s, %.0f s left   ",
+                        day, sc->duration_days, rate / 1e6, left);
+                last = now;
+                last_events = ak_sim_events(sim);
+            }
+        }
+    }
+    if (tty)
+        fprintf(stderr, "\r%78s\r", "");
+    if (rc == 0)
+        rc = ak_sim_finish(sim);
+    double wall = wall_now() - t0;
+    ak_sim_summary sum;
+    ak_sim_summarize(sim, &sum);
+    int status = 0;
+    if (rc < 0) {
+        fprintf(stderr, "akashsim run: %s: %s\n", sc->file, ak_sim_errmsg(sim));
+        ak_rec_end_run(rec, false, ak_sim_errmsg(sim), wall, sum.events, sum.blocks);
+        status = 1;
+    } else if ((rc = ak_rec_end_run(rec, true, NULL, wall, sum.events, sum.blocks))) {
+        fprintf(stderr, "akashsim run: %s\n", ak_rec_errmsg(rec));
+        status = 1;
+    }
+    if (ak_rec_close(rec) && status == 0) {
+        fprintf(stderr, "akashsim run: %s: cannot close the database\n", a.out);
+        status = 1;
+    }
+    if (status == 0 && !a.quiet)
+        print_summary(sc, &sum, wall, a.out, run_id);
+    ak_sim_destroy(sim);
+    ak_scenario_free(sc);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -170,6 +443,10 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "replay") == 0)
         return cmd_replay(argc - 2, argv + 2);
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "validate") == 0)
+        return cmd_validate(argc - 2, argv + 2);
     if (strcmp(cmd, "params") == 0)
         return cmd_params(argc - 2, argv + 2);
     if (cmd[0] == '-')

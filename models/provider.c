@@ -1,0 +1,224 @@
+/*
+ * models/provider.c: providers as the provider daemon behaves (market-rules.md sections 5.2
+ * to 5.4; docs/scenarios.md "agents.providers").
+ *
+ *   hearing  A real provider hears every order and bids when it can serve it. Here the engine
+ *            does not broadcast: providers are indexed by GPU model (bucket 0 holds everyone,
+ *            for CPU orders), and an order is heard by at most max_bids_per_order providers
+ *            that have the free capacity, found by probing the bucket from a random start, at
+ *            most max(64, 4 x max_bids_per_order) probes. The cost of an order therefore does
+ *            not grow with the number of providers. Capacity is checked on the provider's
+ *            books (`free`: neither leased nor reserved), as the daemon's inventory does.
+ *   bidding  reaction_s later the provider reserves the capacity, prices the group with the
+ *            default price script (its fleet's USD targets at the AKT price, 5.3) and, unless
+ *            the price is above the order's, sends MsgCreateBid with the market's minimum bid
+ *            deposit. The reservation is released when the bid is lost, closed or times out.
+ *   timeout  bid_timeout_s after bidding without a lease, MsgCloseBid (reason 10002).
+ *   lost     When another provider wins, the reservation is released. (The daemon also sends
+ *            MsgCloseBid, which the chain refuses for a lost bid and which changes nothing; the
+ *            model does not send it.)
+ *   withdraw Every withdrawal_period_hours of a lease, MsgWithdrawLease.
+ *   monitor  The funds monitor (5.4) computes how many blocks the escrow still covers and
+ *            looks again then, on its funds_monitor_minutes grid: one event per lease instead of
+ *            a poll every interval. When nothing is left it withdraws at once, which makes the
+ *            chain close the lease for insufficient funds.
+ */
+#include <gsl/gsl_rng.h>
+#include <string.h>
+
+#include "errors.h"
+#include "world.h"
+
+static bool fits(const w_provider *p, const w_dep *d)
+{
+    for (int k = 0; k < 4; k++)
+        if (p->free[k] < d->need[k] * (int64_t)d->units)
+            return false;
+    return true;
+}
+
+int provider_hear_order(ak_world *w, uint32_t d)
+{
+    const w_dep *dep = &w->deps[d];
+    uint32_t b = w->workload_bucket[dep->workload];
+    uint32_t n = w->nbucket[b];
+    if (n == 0)
+        return 0;
+    uint32_t want = w->sc->max_bids_per_order;
+    uint32_t probes = want * 4 < 64 ? 64 : want * 4;
+    if (probes > n)
+        probes = n;
+    uint32_t start = (uint32_t)gsl_rng_uniform_int(w->rng_providers, n);
+    uint32_t heard = 0;
+    for (uint32_t i = 0; i < probes && heard < want; i++) {
+        uint32_t j = start + i;
+        uint32_t p = w->buckets[b][j >= n ? j - n : j];
+        if (!fits(&w->providers[p], dep))
+            continue;
+        int rc = world_schedule(w, w->now + w->sc->reaction_us, W_EV_BID, p, d, NULL);
+        if (rc)
+            return rc;
+        heard++;
+    }
+    return 0;
+}
+
+int provider_bid(ak_world *w, uint32_t p, uint32_t d)
+{
+    w_dep *dep = &w->deps[d];
+    w_provider *pv = &w->providers[p];
+    if (dep->state != W_DEP_BIDDING || !fits(pv, dep))
+        return 0;
+    ak_group_spec g;
+    ak_resource_unit u;
+    ak_storage_volume vol;
+    ak_attr gpu;
+    world_dep_spec(w, dep, dep->units, &g, &u, &vol, &gpu);
+    ak_dec usd, rate, max;
+    const ak_script_prices *sp = &w->fleet_prices[pv->fleet];
+    int rc = ak_pricing_script_usd(w->strs, sp, &g, &usd);
+    if (rc == 0)
+        rc = ak_pricing_script_rate(sp, usd, w->akt_usd, &rate);
+    if (rc == 0)
+        rc = ak_dec_mul_int(dep->order_price, dep->units, &max);
+    if (rc)
+        return 0; /* the script errors out: the daemon does not bid */
+    if (ak_dec_cmp(rate, max) > 0 || !ak_dec_is_positive(rate))
+        return 0; /* "price too high" */
+    uint32_t b = world_bid_new(w);
+    if (b == UINT32_MAX)
+        return AK_ENOMEM;
+    w_bid *bid = &w->bids[b];
+    dep = &w->deps[d];
+    bid->provider = p;
+    bid->dep = d;
+    bid->state = W_BID_RESERVED;
+    bid->next = dep->bids;
+    dep->bids = b;
+    for (int k = 0; k < 4; k++)
+        pv->free[k] -= dep->need[k] * (int64_t)dep->units;
+    pv->bids++;
+    ak_msg m = {.type = AK_MSG_CREATE_BID};
+    m.create_bid.id = (ak_bid_id){w->tenants[dep->tenant].addr, dep->dseq, 1, 1, pv->addr};
+    m.create_bid.price = (ak_deccoin){w->uakt, rate};
+    m.create_bid.deposit.amount = w->bid_deposit;
+    m.create_bid.deposit.sources[0] = AK_SOURCE_BALANCE;
+    m.create_bid.deposit.nsources = 1;
+    if ((rc = world_submit(w, &m, W_TX_CREATE_BID, b)))
+        return rc;
+    return world_schedule(w, w->now + w->sc->bid_timeout_us, W_EV_BID_TIMEOUT, p, b,
+                          &w->bids[b].timeout);
+}
+
+void provider_release(ak_world *w, uint32_t b)
+{
+    w_bid *bid = &w->bids[b];
+    if (bid->state == W_BID_RELEASED)
+        return;
+    const w_dep *dep = &w->deps[bid->dep];
+    w_provider *pv = &w->providers[bid->provider];
+    for (int k = 0; k < 4; k++)
+        pv->free[k] += dep->need[k] * (int64_t)dep->units;
+    bid->state = W_BID_RELEASED;
+    world_cancel(w, &bid->timeout);
+}
+
+static int close_bid(ak_world *w, uint32_t b)
+{
+    w_bid *bid = &w->bids[b];
+    const w_dep *dep = &w->deps[bid->dep];
+    ak_msg m = {.type = AK_MSG_CLOSE_BID};
+    m.close_bid.id = (ak_bid_id){w->tenants[dep->tenant].addr, dep->dseq, 1, 1,
+                                 w->providers[bid->provider].addr};
+    m.close_bid.reason = AK_REASON_UNSPECIFIED;
+    provider_release(w, b);
+    return world_submit(w, &m, W_TX_PLAIN, 0);
+}
+
+int provider_bid_timeout(ak_world *w, uint32_t b)
+{
+    w->bids[b].timeout = 0;
+    if (w->bids[b].state != W_BID_RESERVED)
+        return 0;
+    return close_bid(w, b);
+}
+
+int provider_bid_lost(ak_world *w, uint32_t b)
+{
+    /* The daemon sends MsgCloseBid for a lost bid, which the chain refuses
+     * (ErrUnknownLeaseForBid, market-rules.md 1.3) without changing anything: the chain closed
+     * the bid's escrow account itself when the lease was created. The model skips the refused
+     * message and only releases the reservation. */
+    provider_release(w, b);
+    return 0;
+}
+
+static int withdraw(ak_world *w, const w_dep *dep)
+{
+    ak_msg m = {.type = AK_MSG_WITHDRAW_LEASE};
+    m.lease.id = (ak_bid_id){w->tenants[dep->tenant].addr, dep->dseq, 1, 1,
+                             w->providers[dep->provider].addr};
+    return world_submit(w, &m, W_TX_PLAIN, 0);
+}
+
+/* Schedule the funds monitor's next look at deployment d: when the escrow runs out, on the
+ * monitor's grid counted from the lease's start. */
+static int watch_funds(ak_world *w, uint32_t d)
+{
+    w_dep *dep = &w->deps[d];
+    const ak_escrow_account *a = world_dep_account(w, dep);
+    if (!a)
+        return 0;
+    int64_t remain = world_blocks_remaining(w, a);
+    if (remain > (w->sc->duration_us - w->now) / w->block_us + 1)
+        return 0; /* covered beyond the run's end */
+    ak_usec at = w->now + (remain > 0 ? remain : 0) * w->block_us;
+    int64_t iv = w->sc->monitor_interval_us;
+    int64_t since = at - dep->lease_us;
+    at = dep->lease_us + (since + iv - 1) / iv * iv;
+    if (at <= w->now)
+        at = w->now + iv;
+    return world_schedule(w, at, W_EV_DRY, dep->provider, d, &dep->ev_dry);
+}
+
+int provider_lease_started(ak_world *w, uint32_t d)
+{
+    w_dep *dep = &w->deps[d];
+    int rc = world_schedule(w, w->now + w->sc->withdrawal_period_us, W_EV_WITHDRAW, dep->provider,
+                            d, &dep->ev_withdraw);
+    return rc ? rc : watch_funds(w, d);
+}
+
+void provider_lease_ended(ak_world *w, uint32_t d)
+{
+    w_dep *dep = &w->deps[d];
+    world_cancel(w, &dep->ev_withdraw);
+    world_cancel(w, &dep->ev_dry);
+}
+
+int provider_withdraw(ak_world *w, uint32_t d)
+{
+    w_dep *dep = &w->deps[d];
+    dep->ev_withdraw = 0;
+    if (dep->state != W_DEP_LEASED)
+        return 0;
+    int rc = withdraw(w, dep);
+    if (rc)
+        return rc;
+    return world_schedule(w, w->now + w->sc->withdrawal_period_us, W_EV_WITHDRAW, dep->provider,
+                          d, &dep->ev_withdraw);
+}
+
+int provider_dry(ak_world *w, uint32_t d)
+{
+    w_dep *dep = &w->deps[d];
+    dep->ev_dry = 0;
+    if (dep->state != W_DEP_LEASED)
+        return 0;
+    const ak_escrow_account *a = world_dep_account(w, dep);
+    if (!a)
+        return 0;
+    if (world_blocks_remaining(w, a) <= 0)
+        return withdraw(w, dep);
+    return watch_funds(w, d);
+}

@@ -1,0 +1,286 @@
+/*
+ * models/tenant.c: tenants (docs/scenarios.md "agents.tenants"). Simple but faithful to the
+ * chain: every step is a message the chain checks (market-rules.md sections 1.3 and 3).
+ *
+ *   arrival  Arrivals are a Poisson process of rate arrivals_per_day over the whole tenant
+ *            population; each picks a tenant uniformly and a workload kind by weight, draws
+ *            the resources, the lifetime and the budget factor, and posts MsgCreateDeployment:
+ *            one group of `units` identical units, priced at the workload's USD budget
+ *            converted to uakt per block at the AKT price (the price script's conversion,
+ *            market-rules.md 5.3, applied to the tenant's budget), with a deposit covering
+ *            deposit_days at that price (at least the chain's minimum deposit). A tenant short
+ *            of AKT buys what it lacks first (MsgSend from the "holders" account, which stands
+ *            for the market).
+ *   choose   bid_window_s after the order opens, the tenant leases the cheapest open bid (ties:
+ *            the first in the chain's bid order, by provider address). With no bid it closes
+ *            the deployment: unmet demand.
+ *   top-up   With top_up on, a tenant deposits top_up.days of the lease's cost whenever fewer
+ *            than top_up.below_days of funds remain; with it off the escrow runs dry and the
+ *            provider's withdrawal closes the lease (insufficient funds).
+ *   close    lifetime_days after the lease starts, the tenant closes the deployment.
+ *
+ * Draws per arrival are fixed in number whatever the outcome, so one tenant's choices never
+ * shift another's (DESIGN.md "Determinism").
+ */
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "errors.h"
+#include "world.h"
+
+#define BLOCKS_PER_DAY_NOMINAL(w) (86400e6 / (double)(w)->block_us)
+
+/* A Dec from a double rounded to 6 decimals (model quantities only: factors, budgets). */
+static ak_dec dec6(double x)
+{
+    return ak_dec_from_raw((__int128)llround(x * 1e6) * (__int128)1000000000000);
+}
+
+static int64_t clampi(double x, int64_t lo, int64_t hi)
+{
+    if (!(x >= (double)lo))
+        return lo;
+    if (x >= (double)hi)
+        return hi;
+    return (int64_t)llround(x);
+}
+
+void world_dep_spec(const ak_world *w, const w_dep *d, uint32_t count, ak_group_spec *g,
+                    ak_resource_unit *u, ak_storage_volume *vol, ak_attr *gpu_attr)
+{
+    memset(g, 0, sizeof *g);
+    memset(u, 0, sizeof *u);
+    memset(vol, 0, sizeof *vol);
+    const ak_sc_workload *wl = &w->sc->workloads[d->workload];
+    u->id = 1;
+    u->cpu_millis = (uint64_t)d->need[W_CPU];
+    u->memory_bytes = (uint64_t)d->need[W_MEM];
+    vol->name = w->name_default;
+    vol->bytes = (uint64_t)d->need[W_STORAGE];
+    u->storage = vol;
+    u->nstorage = 1;
+    u->gpu_units = (uint64_t)d->need[W_GPU];
+    if (u->gpu_units > 0) {
+        *gpu_attr = w->workload_gpu_attr[d->workload];
+        u->gpu_attrs = (ak_attrs){gpu_attr, 1};
+    }
+    u->count = count;
+    u->price = (ak_deccoin){w->uakt, d->order_price};
+    g->name = w->name_group;
+    g->units = u;
+    g->nunits = 1;
+    (void)wl;
+}
+
+/* Make sure tenant t holds at least `need` uakt, buying the difference from the holders. */
+static int ensure_balance(ak_world *w, w_tenant *t, ak_amount need)
+{
+    ak_amount have = ak_bank_balance_of(ak_app_bank(w->app), t->addr, w->uakt);
+    if (have >= need)
+        return 0;
+    ak_msg m = {.type = AK_MSG_SEND};
+    m.send.from = w->holders;
+    m.send.to = t->addr;
+    m.send.amount = (ak_coin){w->uakt, need - have};
+    return world_submit(w, &m, W_TX_PLAIN, 0);
+}
+
+static ak_deposit deposit_of(ak_world *w, ak_amount amount)
+{
+    ak_deposit dep = {.amount = {w->uakt, amount}, .nsources = 1};
+    dep.sources[0] = AK_SOURCE_BALANCE;
+    return dep;
+}
+
+/* uakt for `days` of a per-block price, rounded up. */
+static ak_amount cost_of(const ak_world *w, ak_dec per_block, double days)
+{
+    double blocks = ceil(days * BLOCKS_PER_DAY_NOMINAL(w));
+    ak_dec total;
+    ak_amount a;
+    if (ak_dec_mul_int(per_block, (int64_t)blocks, &total) || ak_dec_truncate_int(total, &a))
+        return INT64_MAX / 4;
+    return a + 1;
+}
+
+int tenant_arrival(ak_world *w)
+{
+    const ak_scenario *sc = w->sc;
+    gsl_rng *r = w->rng_tenants;
+    /* the next arrival first, so the stream's use does not depend on what follows */
+    double gap_us = gsl_ran_exponential(r, 86400e6 / sc->arrivals_per_day);
+    ak_usec next = w->now + (ak_usec)ceil(gap_us);
+    if (next < sc->duration_us) {
+        int rc = world_schedule(w, next, W_EV_ARRIVAL, 0, 0, NULL);
+        if (rc)
+            return rc;
+    }
+    uint32_t ti = (uint32_t)gsl_rng_uniform_int(r, sc->ntenants);
+    double u = gsl_rng_uniform(r) * w->workload_cum[sc->nworkloads - 1];
+    uint32_t k = 0;
+    while (k + 1 < sc->nworkloads && u >= w->workload_cum[k])
+        k++;
+    const ak_sc_workload *wl = &sc->workloads[k];
+    double units = ak_dist_sample(&wl->units, r);
+    double cpu = ak_dist_sample(&wl->cpu_millis, r);
+    double mem = ak_dist_sample(&wl->memory_mib, r);
+    double sto = ak_dist_sample(&wl->storage_mib, r);
+    double gpus = ak_dist_sample(&wl->gpus, r);
+    double life = ak_dist_sample(&wl->lifetime_days, r);
+    double factor = ak_dist_sample(&wl->budget_factor, r);
+
+    uint32_t d = world_dep_new(w);
+    if (d == UINT32_MAX)
+        return AK_ENOMEM;
+    w_dep *dep = &w->deps[d];
+    w_tenant *t = &w->tenants[ti];
+    dep->tenant = ti;
+    dep->workload = k;
+    dep->dseq = t->next_dseq++;
+    dep->units = (uint32_t)clampi(units, 1, 10000);
+    dep->need[W_CPU] = clampi(cpu, (int64_t)AK_SPEC_CPU_MIN, (int64_t)AK_SPEC_CPU_MAX);
+    dep->need[W_MEM] = clampi(mem, 1, (int64_t)(AK_SPEC_MEM_MAX >> 20)) << 20;
+    dep->need[W_STORAGE] = clampi(sto, 5, (int64_t)(AK_SPEC_STORAGE_MAX >> 20)) << 20;
+    dep->need[W_GPU] = wl->gpu_model[0] ? clampi(gpus, 0, (int64_t)AK_SPEC_GPU_MAX) : 0;
+    dep->lifetime_us = clampi(life * 86400e6, 1000000, INT64_MAX / 4);
+    dep->created_us = w->now;
+    dep->provider = UINT32_MAX;
+
+    /* the order price: the budget's USD per month for one unit, times the factor, at the AKT
+     * price, per block */
+    ak_group_spec g;
+    ak_resource_unit unit;
+    ak_storage_volume vol;
+    ak_attr gpu_attr;
+    dep->order_price = ak_dec_zero();
+    world_dep_spec(w, dep, 1, &g, &unit, &vol, &gpu_attr);
+    ak_dec usd, rate;
+    int rc = ak_pricing_script_usd(w->strs, &w->workload_budget[k], &g, &usd);
+    if (rc == 0)
+        rc = ak_dec_mul(usd, dec6(factor < 0 ? 0 : factor), &usd);
+    if (rc == 0)
+        rc = ak_pricing_script_rate(&w->workload_budget[k], usd, w->akt_usd, &rate);
+    if (rc)
+        return world_fail(w, "tenant %s: cannot price a %s order: %s",
+                          ak_strtab_get(w->strs, t->addr), wl->kind, ak_err_name(rc));
+    if (ak_dec_cmp(rate, ak_dec_from_int(AK_SPEC_PRICE_MAX)) > 0)
+        rate = ak_dec_from_int(AK_SPEC_PRICE_MAX);
+    dep->order_price = rate;
+
+    ak_dec total;
+    if (ak_dec_mul_int(rate, dep->units, &total))
+        total = ak_dec_from_int(AK_SPEC_PRICE_MAX);
+    ak_amount deposit = cost_of(w, total, sc->deposit_days);
+    if (deposit < w->min_deposit)
+        deposit = w->min_deposit;
+    if ((rc = ensure_balance(w, t, deposit)))
+        return rc;
+
+    /* the message, its arrays in the mempool's scratch memory */
+    ak_group_spec *mg = world_alloc(w, sizeof *mg);
+    ak_resource_unit *mu = world_alloc(w, sizeof *mu);
+    ak_storage_volume *mv = world_alloc(w, sizeof *mv);
+    ak_attr *ma = world_alloc(w, sizeof *ma);
+    if (!mg || !mu || !mv || !ma)
+        return AK_ENOMEM;
+    world_dep_spec(w, dep, dep->units, mg, mu, mv, ma);
+    ak_msg m = {.type = AK_MSG_CREATE_DEPLOYMENT};
+    m.create_deployment.id = (ak_deployment_id){t->addr, dep->dseq};
+    m.create_deployment.groups = mg;
+    m.create_deployment.ngroups = 1;
+    m.create_deployment.hash_len = 32;
+    memcpy(m.create_deployment.hash, &dep->dseq, sizeof dep->dseq);
+    m.create_deployment.deposit = deposit_of(w, deposit);
+    if ((rc = ak_map_put(&w->dep_index, ak_key2(t->addr, dep->dseq), d)))
+        return rc;
+    dep->state = W_DEP_SUBMITTED;
+    t->deployments++;
+    return world_submit(w, &m, W_TX_CREATE_DEPLOYMENT, d);
+}
+
+int tenant_choose(ak_world *w, uint32_t d)
+{
+    w_dep *dep = &w->deps[d];
+    dep->ev_choose = 0;
+    if (dep->state != W_DEP_BIDDING)
+        return 0;
+    w_tenant *t = &w->tenants[dep->tenant];
+    const ak_order *o = ak_app_find_order(w->app, (ak_order_id){t->addr, dep->dseq, 1, 1});
+    const ak_bid *best = NULL;
+    if (o) {
+        const ak_market *mk = ak_app_market(w->app);
+        for (uint32_t h = o->bids; h != AK_POOL_NONE;) {
+            const ak_bid *b = ak_pool_at(&mk->bids, h);
+            if (b->state == AK_BID_OPEN &&
+                (!best || ak_dec_cmp(b->price.amount, best->price.amount) < 0))
+                best = b;
+            h = b->next;
+        }
+    }
+    ak_msg m;
+    if (best) {
+        m = (ak_msg){.type = AK_MSG_CREATE_LEASE};
+        m.lease.id = best->id;
+        return world_submit(w, &m, W_TX_CREATE_LEASE, d);
+    }
+    /* nobody bid in time: unmet demand */
+    t->orders_unmet++;
+    w->period.orders_unmet++;
+    w->total.orders_unmet++;
+    dep->state = W_DEP_CLOSING;
+    m = (ak_msg){.type = AK_MSG_CLOSE_DEPLOYMENT};
+    m.close_deployment.id = (ak_deployment_id){t->addr, dep->dseq};
+    return world_submit(w, &m, W_TX_PLAIN, 0);
+}
+
+int tenant_topup(ak_world *w, uint32_t d)
+{
+    w_dep *dep = &w->deps[d];
+    dep->ev_topup = 0;
+    if (dep->state != W_DEP_LEASED)
+        return 0;
+    const ak_scenario *sc = w->sc;
+    const ak_escrow_account *a = world_dep_account(w, dep);
+    if (!a || a->state != AK_ESCROW_OPEN)
+        return 0;
+    int64_t remain = world_blocks_remaining(w, a);
+    double per_day = BLOCKS_PER_DAY_NOMINAL(w);
+    int64_t below = (int64_t)ceil(sc->top_up_below_days * per_day);
+    if (remain > below) {
+        /* look again when the funds get low, unless that is after the run's end */
+        int64_t left = (w->sc->duration_us - w->now) / w->block_us + 1;
+        if (remain - below > left)
+            return 0;
+        return world_schedule(w, w->now + (remain - below) * w->block_us, W_EV_TOPUP, 0, d,
+                              &dep->ev_topup);
+    }
+    w_tenant *t = &w->tenants[dep->tenant];
+    ak_amount amount = cost_of(w, a->rate, sc->top_up_days);
+    int rc = ensure_balance(w, t, amount);
+    if (rc)
+        return rc;
+    ak_msg m = {.type = AK_MSG_ACCOUNT_DEPOSIT};
+    m.account_deposit.signer = t->addr;
+    m.account_deposit.id.scope = AK_SCOPE_DEPLOYMENT;
+    m.account_deposit.id.xid.owner = t->addr;
+    m.account_deposit.id.xid.dseq = dep->dseq;
+    m.account_deposit.deposit = deposit_of(w, amount);
+    if ((rc = world_submit(w, &m, W_TX_PLAIN, 0)))
+        return rc;
+    /* look again once the deposit is in */
+    return world_schedule(w, w->now + 2 * w->block_us, W_EV_TOPUP, 0, d, &dep->ev_topup);
+}
+
+int tenant_close(ak_world *w, uint32_t d)
+{
+    w_dep *dep = &w->deps[d];
+    dep->ev_close = 0;
+    if (dep->state != W_DEP_LEASED && dep->state != W_DEP_BIDDING)
+        return 0;
+    dep->state = W_DEP_CLOSING;
+    ak_msg m = {.type = AK_MSG_CLOSE_DEPLOYMENT};
+    m.close_deployment.id = (ak_deployment_id){w->tenants[dep->tenant].addr, dep->dseq};
+    return world_submit(w, &m, W_TX_PLAIN, 0);
+}

@@ -1,0 +1,626 @@
+/*
+ * sim/scenario.c: reading, overriding and validating a scenario (see scenario.h; the keys and
+ * their defaults are documented in docs/scenarios.md, which must follow this file).
+ */
+#include "scenario.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "jread.h"
+#include "jvalue.h"
+#include "params_json.h"
+
+#define TOOL "scenario"
+#define US_PER_DAY 86400000000.0
+#define DEFAULT_GENESIS_TIME ((ak_unix)1767225600) /* 2026-01-01T00:00:00Z */
+
+/* ---- --set overrides ---- */
+
+/* Apply one "path=value" to the tree. The path is dot-separated keys with [i] indices
+ * ("agents.tenants.workloads[0].weight"); missing object keys are created (validation then
+ * judges them), array indices must exist. The value is JSON if it parses as JSON, else a
+ * string. Returns false with the reason in why. */
+static bool apply_set(cJSON *root, const char *set, char *why, size_t cap)
+{
+    const char *eq = strchr(set, '=');
+    if (!eq || eq == set) {
+        snprintf(why, cap, "--set %s: expected path=value", set);
+        return false;
+    }
+    size_t plen = (size_t)(eq - set);
+    char path[512];
+    if (plen >= sizeof path) {
+        snprintf(why, cap, "--set: the path is longer than %zu bytes", sizeof path - 1);
+        return false;
+    }
+    memcpy(path, set, plen);
+    path[plen] = '\0';
+    const char *text = eq + 1;
+    cJSON *value = cJSON_Parse(text);
+    if (!value)
+        value = cJSON_CreateString(text);
+    if (!value) {
+        snprintf(why, cap, "--set %s: out of memory", path);
+        return false;
+    }
+    cJSON *node = root;
+    char *p = path;
+    for (;;) {
+        /* one key, then any [i] steps */
+        char *end = p + strcspn(p, ".[");
+        char saved = *end;
+        *end = '\0';
+        if (*p == '\0') {
+            snprintf(why, cap, "--set %.*s: empty key in the path", (int)plen, set);
+            cJSON_Delete(value);
+            return false;
+        }
+        if (!cJSON_IsObject(node)) {
+            snprintf(why, cap, "--set %.*s: \"%s\" is not inside an object", (int)plen, set, p);
+            cJSON_Delete(value);
+            return false;
+        }
+        char key[512];
+        snprintf(key, sizeof key, "%s", p);
+        *end = saved;
+        p = end;
+        cJSON *child = cJSON_GetObjectItemCaseSensitive(node, key);
+        bool last = *p == '\0';
+        if (last) {
+            if (child)
+                cJSON_ReplaceItemInObjectCaseSensitive(node, key, value);
+            else
+                cJSON_AddItemToObject(node, key, value);
+            return true;
+        }
+        if (!child) {
+            if (*p == '[') {
+                snprintf(why, cap, "--set %.*s: \"%s\" does not exist", (int)plen, set, key);
+                cJSON_Delete(value);
+                return false;
+            }
+            child = cJSON_AddObjectToObject(node, key);
+            if (!child) {
+                snprintf(why, cap, "--set %.*s: out of memory", (int)plen, set);
+                cJSON_Delete(value);
+                return false;
+            }
+        }
+        node = child;
+        while (*p == '[') {
+            char *close;
+            long i = strtol(p + 1, &close, 10);
+            if (*close != ']' || close == p + 1 || i < 0) {
+                snprintf(why, cap, "--set %.*s: bad index", (int)plen, set);
+                cJSON_Delete(value);
+                return false;
+            }
+            if (!cJSON_IsArray(node) || i >= cJSON_GetArraySize(node)) {
+                snprintf(why, cap, "--set %.*s: index %ld is out of range", (int)plen, set, i);
+                cJSON_Delete(value);
+                return false;
+            }
+            p = close + 1;
+            if (*p == '\0') {
+                cJSON_ReplaceItemInArray(node, (int)i, value);
+                return true;
+            }
+            node = cJSON_GetArrayItem(node, (int)i);
+        }
+        if (*p != '.') {
+            snprintf(why, cap, "--set %.*s: expected '.' or '[' after ']'", (int)plen, set);
+            cJSON_Delete(value);
+            return false;
+        }
+        p++;
+    }
+}
+
+/* ---- readers ---- */
+
+static double num(jr *r, const cJSON *n, double lo, double hi)
+{
+    if (!cJSON_IsNumber(n))
+        jr_fail(r, n, "expected a number");
+    double v = n->valuedouble;
+    if (!isfinite(v) || v < lo || v > hi)
+        jr_fail(r, n, "%g is out of range [%g, %g]", v, lo, hi);
+    return v;
+}
+
+/* A number > 0 and <= hi. */
+static double positive(jr *r, const cJSON *n, double hi)
+{
+    double v = num(r, n, 0, hi);
+    if (v <= 0)
+        jr_fail(r, n, "must be greater than 0");
+    return v;
+}
+
+static double opt_num(jr *r, const cJSON *obj, const char *key, double def, double lo, double hi)
+{
+    const cJSON *n = jr_opt(obj, key);
+    return n ? num(r, n, lo, hi) : def;
+}
+
+static double opt_positive(jr *r, const cJSON *obj, const char *key, double def, double hi)
+{
+    const cJSON *n = jr_opt(obj, key);
+    return n ? positive(r, n, hi) : def;
+}
+
+static const char *str(jr *r, const cJSON *n, size_t maxlen)
+{
+    size_t len;
+    const char *s = jr_string(r, n, &len);
+    if (len > maxlen)
+        jr_fail(r, n, "longer than %zu characters", maxlen);
+    return s;
+}
+
+/* An identifier for names and kinds: [a-z][a-z0-9-]{0,31}. */
+static const char *ident(jr *r, const cJSON *n)
+{
+    size_t len;
+    const char *s = jr_string(r, n, &len);
+    bool ok = len >= 1 && len <= 32 && s[0] >= 'a' && s[0] <= 'z';
+    for (size_t i = 1; ok && i < len; i++)
+        ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-';
+    if (!ok)
+        jr_fail(r, n, "expected a name of 1 to 32 characters: a-z first, then a-z, 0-9 or '-'");
+    return s;
+}
+
+/* A GPU model: [a-z0-9]{1,31} (the provider attribute capabilities/gpu/vendor/nvidia/model/<m>). */
+static const char *gpu_model(jr *r, const cJSON *obj)
+{
+    const cJSON *n = jr_opt(obj, "gpu_model");
+    if (!n)
+        return "";
+    size_t len;
+    const char *s = jr_string(r, n, &len);
+    bool ok = len >= 1 && len <= 31;
+    for (size_t i = 0; ok && i < len; i++)
+        ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9');
+    if (!ok)
+        jr_fail(r, n, "expected a GPU model of 1 to 31 characters a-z, 0-9 (\"h100\")");
+    return s;
+}
+
+/* A distribution whose every draw must lie in [lo, hi] for the run to make sense: clamp keys
+ * must stay inside, and a constant must be inside. Samples are clamped to [lo, hi] by the
+ * agents as well, so this catches only what is certainly wrong. */
+static void dist_in(jr *r, const cJSON *n, ak_dist *d, double lo, double hi)
+{
+    ak_dist_read(r, n, d);
+    double m = ak_dist_mean(d);
+    if (isfinite(m) && (m < lo || m > hi))
+        jr_fail(r, n, "its mean %g is outside [%g, %g]", m, lo, hi);
+}
+
+static void opt_dist(jr *r, const cJSON *obj, const char *key, ak_dist *d, double def, double lo,
+                     double hi)
+{
+    const cJSON *n = jr_opt(obj, key);
+    if (n)
+        dist_in(r, n, d, lo, hi);
+    else
+        *d = ak_dist_constant(def);
+}
+
+static void usd(jr *r, const cJSON *n, ak_sc_usd *u)
+{
+    static const char *const keys[] = {"cpu", "memory", "storage", "gpu", "endpoint", NULL};
+    jr_keys(r, n, keys);
+    u->cpu = opt_num(r, n, "cpu", u->cpu, 0, 1e9);
+    u->memory = opt_num(r, n, "memory", u->memory, 0, 1e9);
+    u->storage = opt_num(r, n, "storage", u->storage, 0, 1e9);
+    u->gpu = opt_num(r, n, "gpu", u->gpu, 0, 1e9);
+    u->endpoint = opt_num(r, n, "endpoint", u->endpoint, 0, 1e9);
+}
+
+/* The price script's targets (market-rules.md 5.3). */
+static const ak_sc_usd SCRIPT_PRICES = {1.60, 0.80, 0.02, 100, 0.05};
+
+static ak_dec dec_of(jr *r, const cJSON *obj, const char *key, const char *def)
+{
+    const cJSON *n = jr_opt(obj, key);
+    if (n)
+        return jv_dec(r, n);
+    ak_dec d;
+    if (ak_dec_parse(def, strlen(def), &d))
+        jr_fail(r, obj, "internal error: bad default %s", def);
+    return d;
+}
+
+static void read_consensus(jr *r, const cJSON *n, ak_scenario *s)
+{
+    ak_timeouts_default(&s->timeouts);
+    s->max_rounds = 100;
+    if (!n)
+        return;
+    static const char *const keys[] = {
+        "timeout_propose_ms", "timeout_propose_delta_ms", "timeout_prevote_ms",
+        "timeout_prevote_delta_ms", "timeout_precommit_ms", "timeout_precommit_delta_ms",
+        "timeout_commit_ms", "gossip_ms", "max_rounds", NULL};
+    jr_keys(r, n, keys);
+    int64_t *f[] = {&s->timeouts.propose, &s->timeouts.propose_delta, &s->timeouts.prevote,
+                    &s->timeouts.prevote_delta, &s->timeouts.precommit,
+                    &s->timeouts.precommit_delta, &s->timeouts.commit, &s->timeouts.gossip};
+    for (int i = 0; i < 8; i++) {
+        const cJSON *v = jr_opt(n, keys[i]);
+        if (v)
+            *f[i] = jr_int(r, v, 0, 3600000) * 1000;
+    }
+    const cJSON *v = jr_opt(n, "max_rounds");
+    if (v)
+        s->max_rounds = (int32_t)jr_int(r, v, 1, 10000);
+    if (s->timeouts.commit + s->timeouts.gossip <= 0)
+        jr_fail(r, n, "timeout_commit_ms + gossip_ms must be positive (a block takes no time)");
+}
+
+static void read_validators(jr *r, const cJSON *n, ak_scenario *s)
+{
+    static const char *const keys[] = {"count", "stake_akt", "commission", "max_commission",
+                                       "max_change", NULL};
+    jr_keys(r, n, keys);
+    s->nvalidators = (uint32_t)jr_int(r, jr_req(r, n, "count"), 1, AK_SC_MAX_VALIDATORS);
+    dist_in(r, jr_req(r, n, "stake_akt"), &s->validator_stake_akt, 1, 1e9);
+    s->commission = dec_of(r, n, "commission", "0.05");
+    s->max_commission = dec_of(r, n, "max_commission", "0.2");
+    s->max_change = dec_of(r, n, "max_change", "0.01");
+    if (ak_dec_cmp(s->commission, s->max_commission) > 0)
+        jr_fail(r, jr_opt(n, "commission") ? jr_opt(n, "commission") : n,
+                "the commission is above max_commission");
+    if (ak_dec_cmp(s->max_commission, ak_dec_from_int(1)) > 0)
+        jr_fail(r, jr_opt(n, "max_commission"), "max_commission is above 1");
+}
+
+static void read_fleet(jr *r, const cJSON *n, ak_sc_fleet *f)
+{
+    static const char *const keys[] = {"name", "count", "cpu_cores", "memory_gib", "storage_gib",
+                                       "gpus", "gpu_model", "regions", "balance_akt",
+                                       "prices_usd", NULL};
+    jr_keys(r, n, keys);
+    f->name = ident(r, jr_req(r, n, "name"));
+    f->count = (uint32_t)jr_int(r, jr_req(r, n, "count"), 0, AK_SC_MAX_PROVIDERS);
+    dist_in(r, jr_req(r, n, "cpu_cores"), &f->cpu_cores, 0.01, 1e6);
+    dist_in(r, jr_req(r, n, "memory_gib"), &f->memory_gib, 0.001, 1e8);
+    dist_in(r, jr_req(r, n, "storage_gib"), &f->storage_gib, 0.005, 1e9);
+    opt_dist(r, n, "gpus", &f->gpus, 0, 0, 1e5);
+    f->gpu_model = gpu_model(r, n);
+    bool has_gpus = jr_opt(n, "gpus") != NULL;
+    if (has_gpus != (f->gpu_model[0] != '\0'))
+        jr_fail(r, n, "a fleet with GPUs needs both \"gpus\" and \"gpu_model\"");
+    const cJSON *regions = jr_opt(n, "regions");
+    if (regions) {
+        jr_array(r, regions);
+        int len = jr_len(regions);
+        if (len < 1 || len > AK_SC_MAX_REGIONS)
+            jr_fail(r, regions, "expected 1 to %d regions", AK_SC_MAX_REGIONS);
+        for (int i = 0; i < len; i++)
+            f->regions[f->nregions++] = ident(r, cJSON_GetArrayItem(regions, i));
+    } else {
+        f->regions[f->nregions++] = "global";
+    }
+    f->balance_uakt = (int64_t)(opt_positive(r, n, "balance_akt", 1000, 1e9) * 1e6);
+    f->prices = SCRIPT_PRICES;
+    const cJSON *p = jr_opt(n, "prices_usd");
+    if (p)
+        usd(r, p, &f->prices);
+}
+
+static void read_genesis(jr *r, const cJSON *n, ak_scenario *s, ak_strtab *scratch)
+{
+    static const char *const keys[] = {"time", "params", "inflation", "holders_akt",
+                                       "validators", "providers", NULL};
+    jr_keys(r, n, keys);
+    const cJSON *t = jr_opt(n, "time");
+    s->genesis_time = t ? jv_time(r, t) : DEFAULT_GENESIS_TIME;
+    s->params = jr_opt(n, "params");
+    if (s->params) {
+        ak_params p;
+        if (ak_params_default(&p, scratch))
+            jr_fail(r, s->params, "out of memory");
+        ak_params_json_read(r, s->params, scratch, &p);
+        ak_params_json_validate(r, s->params, scratch, &p);
+    }
+    const cJSON *inf = jr_opt(n, "inflation");
+    if (inf) {
+        s->has_inflation = true;
+        s->inflation = jv_dec(r, inf);
+        if (ak_dec_cmp(s->inflation, ak_dec_from_int(1)) > 0)
+            jr_fail(r, inf, "inflation above 1 (100 %%)");
+    }
+    s->holders_uakt = (int64_t)(opt_num(r, n, "holders_akt", 0, 0, 1e12) * 1e6);
+    read_validators(r, jr_req(r, n, "validators"), s);
+    const cJSON *fl = jr_array(r, jr_req(r, n, "providers"));
+    int len = jr_len(fl);
+    if (len < 1 || len > AK_SC_MAX_FLEETS)
+        jr_fail(r, fl, "expected 1 to %d fleets", AK_SC_MAX_FLEETS);
+    uint64_t total = 0;
+    for (int i = 0; i < len; i++) {
+        const cJSON *f = cJSON_GetArrayItem(fl, i);
+        read_fleet(r, f, &s->fleets[i]);
+        for (int j = 0; j < i; j++)
+            if (strcmp(s->fleets[j].name, s->fleets[i].name) == 0)
+                jr_fail(r, jr_opt(f, "name"), "fleet name \"%s\" is used twice",
+                        s->fleets[i].name);
+        total += s->fleets[i].count;
+    }
+    s->nfleets = (uint32_t)len;
+    if (total > AK_SC_MAX_PROVIDERS)
+        jr_fail(r, fl, "%llu providers in all; at most %u", (unsigned long long)total,
+                AK_SC_MAX_PROVIDERS);
+    s->nproviders = (uint32_t)total;
+}
+
+static void read_workload(jr *r, const cJSON *n, ak_sc_workload *w)
+{
+    static const char *const keys[] = {"kind", "weight", "units", "cpu_millis", "memory_mib",
+                                       "storage_mib", "gpus", "gpu_model", "lifetime_days",
+                                       "budget_usd", "budget_factor", NULL};
+    jr_keys(r, n, keys);
+    w->kind = ident(r, jr_req(r, n, "kind"));
+    w->weight = opt_positive(r, n, "weight", 1, 1e9);
+    opt_dist(r, n, "units", &w->units, 1, 1, 1e4);
+    dist_in(r, jr_req(r, n, "cpu_millis"), &w->cpu_millis, 10, 384000);
+    dist_in(r, jr_req(r, n, "memory_mib"), &w->memory_mib, 1, 2 << 20);
+    dist_in(r, jr_req(r, n, "storage_mib"), &w->storage_mib, 5, 32 << 20);
+    opt_dist(r, n, "gpus", &w->gpus, 0, 0, 24);
+    w->gpu_model = gpu_model(r, n);
+    bool has_gpus = jr_opt(n, "gpus") != NULL;
+    if (has_gpus != (w->gpu_model[0] != '\0'))
+        jr_fail(r, n, "a GPU workload needs both \"gpus\" and \"gpu_model\"");
+    dist_in(r, jr_req(r, n, "lifetime_days"), &w->lifetime_days, 0, AK_SC_MAX_DAYS);
+    w->budget = SCRIPT_PRICES;
+    usd(r, jr_req(r, n, "budget_usd"), &w->budget);
+    opt_dist(r, n, "budget_factor", &w->budget_factor, 1, 0, 1e6);
+}
+
+static void read_tenants(jr *r, const cJSON *n, ak_scenario *s)
+{
+    static const char *const keys[] = {"count", "balance_akt", "arrivals_per_day",
+                                       "bid_window_s", "deposit_days", "top_up", "workloads",
+                                       NULL};
+    jr_keys(r, n, keys);
+    s->ntenants = (uint32_t)jr_int(r, jr_req(r, n, "count"), 1, AK_SC_MAX_TENANTS);
+    dist_in(r, jr_req(r, n, "balance_akt"), &s->tenant_balance_akt, 0, 1e9);
+    s->arrivals_per_day = positive(r, jr_req(r, n, "arrivals_per_day"), 1e7);
+    s->bid_window_us = (int64_t)(opt_positive(r, n, "bid_window_s", 60, 86400) * 1e6);
+    s->deposit_days = opt_positive(r, n, "deposit_days", 30, AK_SC_MAX_DAYS);
+    const cJSON *t = jr_opt(n, "top_up");
+    if (t && cJSON_IsBool(t) && !cJSON_IsTrue(t)) {
+        s->top_up = false;
+    } else {
+        s->top_up = true;
+        s->top_up_below_days = 3;
+        s->top_up_days = s->deposit_days;
+        if (t && !cJSON_IsTrue(t)) {
+            static const char *const tk[] = {"below_days", "days", NULL};
+            jr_keys(r, t, tk);
+            s->top_up_below_days = opt_positive(r, t, "below_days", 3, AK_SC_MAX_DAYS);
+            s->top_up_days = opt_positive(r, t, "days", s->deposit_days, AK_SC_MAX_DAYS);
+        }
+    }
+    const cJSON *wl = jr_array(r, jr_req(r, n, "workloads"));
+    int len = jr_len(wl);
+    if (len < 1 || len > AK_SC_MAX_WORKLOADS)
+        jr_fail(r, wl, "expected 1 to %d workloads", AK_SC_MAX_WORKLOADS);
+    for (int i = 0; i < len; i++) {
+        const cJSON *w = cJSON_GetArrayItem(wl, i);
+        read_workload(r, w, &s->workloads[i]);
+        for (int j = 0; j < i; j++)
+            if (strcmp(s->workloads[j].kind, s->workloads[i].kind) == 0)
+                jr_fail(r, jr_opt(w, "kind"), "workload kind \"%s\" is used twice",
+                        s->workloads[i].kind);
+    }
+    s->nworkloads = (uint32_t)len;
+}
+
+static void read_providers(jr *r, const cJSON *n, ak_scenario *s)
+{
+    s->bid_timeout_us = 300 * 1000000LL;
+    s->withdrawal_period_us = 24 * 3600 * 1000000LL;
+    s->monitor_interval_us = 600 * 1000000LL;
+    s->reaction_us = 1000000;
+    s->max_bids_per_order = 0; /* the order_max_bids param */
+    if (!n)
+        return;
+    static const char *const keys[] = {"bid_timeout_s", "withdrawal_period_hours",
+                                       "funds_monitor_minutes", "reaction_s",
+                                       "max_bids_per_order", NULL};
+    jr_keys(r, n, keys);
+    s->bid_timeout_us = (int64_t)(opt_positive(r, n, "bid_timeout_s", 300, 86400) * 1e6);
+    s->withdrawal_period_us =
+        (int64_t)(opt_positive(r, n, "withdrawal_period_hours", 24, 24 * 365) * 3600e6);
+    s->monitor_interval_us =
+        (int64_t)(opt_positive(r, n, "funds_monitor_minutes", 10, 1440) * 60e6);
+    if (s->monitor_interval_us < 60000000)
+        jr_fail(r, jr_opt(n, "funds_monitor_minutes"), "must be at least 1 minute (1m..24h)");
+    if (s->withdrawal_period_us < s->monitor_interval_us)
+        jr_fail(r, jr_opt(n, "withdrawal_period_hours") ? jr_opt(n, "withdrawal_period_hours") : n,
+                "the withdrawal period must be at least the funds monitor interval");
+    s->reaction_us = (int64_t)(opt_num(r, n, "reaction_s", 1, 0, 3600) * 1e6);
+    const cJSON *m = jr_opt(n, "max_bids_per_order");
+    if (m)
+        s->max_bids_per_order = (uint32_t)jr_int(r, m, 1, 500);
+}
+
+static void read_agents(jr *r, const cJSON *n, ak_scenario *s)
+{
+    static const char *const keys[] = {"tenants", "providers", "validators", NULL};
+    jr_keys(r, n, keys);
+    read_tenants(r, jr_req(r, n, "tenants"), s);
+    read_providers(r, jr_opt(n, "providers"), s);
+    s->validators_online = true;
+    const cJSON *v = jr_opt(n, "validators");
+    if (v) {
+        static const char *const vk[] = {"online", NULL};
+        jr_keys(r, v, vk);
+        const cJSON *o = jr_opt(v, "online");
+        if (o)
+            s->validators_online = jr_bool(r, o);
+    }
+}
+
+/* Settings that are each valid but contradict each other. */
+static void cross_check(jr *r, ak_scenario *s, ak_strtab *scratch)
+{
+    if (s->sample_us > s->duration_us)
+        jr_fail(r, jr_opt(s->root, "sample_interval_hours"),
+                "the sampling interval is longer than the run (duration_days)");
+    const cJSON *wl = jr_opt(jr_opt(jr_opt(s->root, "agents"), "tenants"), "workloads");
+    for (uint32_t i = 0; i < s->nworkloads; i++) {
+        const ak_sc_workload *w = &s->workloads[i];
+        if (!w->gpu_model[0])
+            continue;
+        bool found = false;
+        for (uint32_t j = 0; j < s->nfleets && !found; j++)
+            found = strcmp(s->fleets[j].gpu_model, w->gpu_model) == 0 && s->fleets[j].count > 0;
+        if (!found)
+            jr_fail(r, jr_opt(cJSON_GetArrayItem(wl, (int)i), "gpu_model"),
+                    "no provider fleet has GPU model \"%s\"", w->gpu_model);
+    }
+    ak_params p;
+    if (ak_params_default(&p, scratch))
+        jr_fail(r, NULL, "out of memory");
+    if (s->params)
+        ak_params_json_read(r, s->params, scratch, &p);
+    if (s->max_bids_per_order == 0)
+        s->max_bids_per_order = p.market.order_max_bids;
+    else if (s->max_bids_per_order > p.market.order_max_bids)
+        jr_fail(r, jr_opt(jr_opt(jr_opt(s->root, "agents"), "providers"), "max_bids_per_order"),
+                "more than the market's order_max_bids (%u)", (unsigned)p.market.order_max_bids);
+}
+
+static void read_scenario(jr *r, ak_scenario *s, ak_strtab *scratch)
+{
+    static const char *const keys[] = {"name", "description", "rules", "duration_days", "seed",
+                                       "sample_interval_hours", "akt_usd", "consensus",
+                                       "genesis", "agents", NULL};
+    const cJSON *root = s->root;
+    jr_keys(r, root, keys);
+    s->name = ident(r, jr_req(r, root, "name"));
+    const cJSON *d = jr_opt(root, "description");
+    s->description = d ? str(r, d, 10000) : "";
+    const cJSON *rules = jr_opt(root, "rules");
+    if (rules) {
+        const char *v = jr_string(r, rules, NULL);
+        if (strcmp(v, "akash-v1") != 0)
+            jr_fail(r, rules, "unknown rules \"%s\" (this akashsim runs \"akash-v1\")", v);
+    }
+    s->rules = AK_RULES_V1;
+    s->duration_days = positive(r, jr_req(r, root, "duration_days"), AK_SC_MAX_DAYS);
+    s->duration_us = (int64_t)(s->duration_days * US_PER_DAY);
+    const cJSON *seed = jr_opt(root, "seed");
+    s->seed = seed ? jr_uint(r, seed, UINT64_MAX) : 1;
+    s->sample_us = (int64_t)(opt_positive(r, root, "sample_interval_hours", 24, 24 * AK_SC_MAX_DAYS) *
+                             3600e6);
+    if (s->sample_us < 1000000)
+        jr_fail(r, jr_opt(root, "sample_interval_hours"), "must be at least one second");
+    s->akt_usd = positive(r, jr_req(r, root, "akt_usd"), 1e6);
+    read_consensus(r, jr_opt(root, "consensus"), s);
+    read_genesis(r, jr_req(r, root, "genesis"), s, scratch);
+    read_agents(r, jr_req(r, root, "agents"), s);
+    cross_check(r, s, scratch);
+}
+
+/* ---- loading ---- */
+
+int ak_scenario_load_text(const char *name, const char *text, size_t len, const char *const *sets,
+                          uint32_t nsets, int64_t seed_override, ak_scenario **out, char *why,
+                          size_t cap)
+{
+    *out = NULL;
+    if (nsets > AK_SC_MAX_SETS) {
+        snprintf(why, cap, "at most %d --set options", AK_SC_MAX_SETS);
+        return AK_EINVAL;
+    }
+    cJSON *root = jr_parse(name, text, len, AK_SC_MAX_FILE, "a JSON scenario", why, cap);
+    if (!root)
+        return AK_EINVAL;
+    for (uint32_t i = 0; i < nsets; i++)
+        if (!cJSON_IsObject(root) || !apply_set(root, sets[i], why, cap)) {
+            if (!cJSON_IsObject(root))
+                snprintf(why, cap, "%s: $: expected an object", name);
+            cJSON_Delete(root);
+            return AK_EINVAL;
+        }
+    if (seed_override >= 0 && cJSON_IsObject(root)) {
+        cJSON *seed = cJSON_CreateNumber((double)seed_override);
+        if (!seed) {
+            cJSON_Delete(root);
+            snprintf(why, cap, "%s: out of memory", name);
+            return AK_ENOMEM;
+        }
+        if (cJSON_GetObjectItemCaseSensitive(root, "seed"))
+            cJSON_ReplaceItemInObjectCaseSensitive(root, "seed", seed);
+        else
+            cJSON_AddItemToObject(root, "seed", seed);
+    }
+    ak_scenario *s = calloc(1, sizeof *s);
+    char *file = strdup(name);
+    ak_strtab scratch;
+    bool strs_ok = ak_strtab_init(&scratch) == 0;
+    if (!s || !file || !strs_ok) {
+        free(s);
+        free(file);
+        if (strs_ok)
+            ak_strtab_fini(&scratch);
+        cJSON_Delete(root);
+        snprintf(why, cap, "%s: out of memory", name);
+        return AK_ENOMEM;
+    }
+    s->root = root;
+    s->file = file;
+    jr r;
+    jr_init(&r, TOOL, name, root);
+    if (setjmp(r.on_error)) {
+        /* r.err starts with "scenario: " */
+        snprintf(why, cap, "%s", r.err + strlen(TOOL ": "));
+        ak_strtab_fini(&scratch);
+        ak_scenario_free(s);
+        return AK_EINVAL;
+    }
+    jr_object(&r, root);
+    read_scenario(&r, s, &scratch);
+    ak_strtab_fini(&scratch);
+    if (seed_override >= 0)
+        s->seed = (uint64_t)seed_override;
+    *out = s;
+    return 0;
+}
+
+int ak_scenario_load(const char *path, const char *const *sets, uint32_t nsets,
+                     int64_t seed_override, ak_scenario **out, char *why, size_t cap)
+{
+    char *buf;
+    size_t len;
+    *out = NULL;
+    int rc = jr_read_file(path, AK_SC_MAX_FILE, &buf, &len, why, cap);
+    if (rc)
+        return rc;
+    rc = ak_scenario_load_text(path, buf, len, sets, nsets, seed_override, out, why, cap);
+    free(buf);
+    return rc;
+}
+
+void ak_scenario_free(ak_scenario *s)
+{
+    if (!s)
+        return;
+    cJSON_Delete(s->root);
+    free(s->file);
+    free(s);
+}
+
+char *ak_scenario_json(const ak_scenario *s)
+{
+    return cJSON_PrintUnformatted(s->root);
+}

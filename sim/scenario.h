@@ -1,0 +1,129 @@
+/*
+ * sim/scenario.h: a simulation scenario, read from JSON, overridden from the command line and
+ * validated key by key (docs/scenarios.md is the reference a user reads; DESIGN.md "One run").
+ *
+ * Loading reads the file (jread.h: UTF-8, size, JSON syntax), applies `--set path=value`
+ * overrides to the tree, then reads every key into this struct: unknown keys fail with a "did
+ * you mean" suggestion, values are checked for type and range, and settings that contradict
+ * each other (a sampling interval longer than the run, a fleet whose GPU model no workload can
+ * use is fine, but a workload asking for a GPU model no fleet has is an error) fail too. Every
+ * error is one line naming the file and the JSON path. The module params overrides are read and
+ * validated as the chain validates them (params_json.h) against a scratch string table; the run
+ * applies them again to its own app.
+ *
+ * After loading the scenario is read-only. It owns its cJSON tree (descriptions and names point
+ * into it) and is freed with ak_scenario_free.
+ */
+#ifndef AK_SIM_SCENARIO_H
+#define AK_SIM_SCENARIO_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "consensus.h"
+#include "dist.h"
+#include "pricing.h"
+
+#define AK_SC_MAX_FLEETS 64
+#define AK_SC_MAX_WORKLOADS 32
+#define AK_SC_MAX_REGIONS 16
+#define AK_SC_MAX_SETS 64           /* --set overrides per command */
+#define AK_SC_MAX_FILE (16u << 20)  /* bytes of a scenario file */
+#define AK_SC_MAX_PROVIDERS 1000000 /* providers in all fleets */
+#define AK_SC_MAX_TENANTS 10000000
+#define AK_SC_MAX_VALIDATORS 1000
+#define AK_SC_MAX_DAYS 36500.0      /* 100 years */
+
+/* USD per month per resource unit: a provider's price targets or a tenant's budget. */
+typedef struct ak_sc_usd {
+    double cpu;      /* per CPU thread (1000 millicpu) */
+    double memory;   /* per GiB */
+    double storage;  /* per GiB of ephemeral storage */
+    double gpu;      /* per GPU */
+    double endpoint; /* per endpoint */
+} ak_sc_usd;
+
+/* A fleet of providers with capacities drawn per provider (genesis.providers[i]). */
+typedef struct ak_sc_fleet {
+    const char *name;       /* provider names are <name>-<n>, n from 1 */
+    uint32_t count;
+    ak_dist cpu_cores, memory_gib, storage_gib, gpus;
+    const char *gpu_model;  /* "" when the fleet has no GPUs */
+    const char *regions[AK_SC_MAX_REGIONS];
+    uint32_t nregions;      /* each provider takes one region, in turn */
+    int64_t balance_uakt;   /* genesis balance: bid deposits and nothing else (no fees) */
+    ak_sc_usd prices;       /* the price script's targets */
+} ak_sc_fleet;
+
+/* A kind of workload tenants deploy (agents.tenants.workloads[i]). */
+typedef struct ak_sc_workload {
+    const char *kind;
+    double weight;
+    ak_dist units, cpu_millis, memory_mib, storage_mib, gpus; /* per unit; units = count */
+    const char *gpu_model;  /* "" for CPU workloads */
+    ak_dist lifetime_days;
+    ak_sc_usd budget;       /* the order's price cap, per month */
+    ak_dist budget_factor;  /* multiplies the budget per order */
+} ak_sc_workload;
+
+typedef struct ak_scenario {
+    cJSON *root;            /* the tree as run (after --set); owned */
+    char *file;             /* as the user named it; owned */
+    const char *name, *description;
+    ak_rules rules;
+    double duration_days;
+    int64_t duration_us;
+    uint64_t seed;
+    int64_t sample_us;
+    double akt_usd;         /* the AKT price, constant in this version */
+    ak_timeouts timeouts;
+    int32_t max_rounds;
+
+    /* genesis */
+    ak_unix genesis_time;
+    const cJSON *params;    /* module params overrides, or NULL */
+    bool has_inflation;
+    ak_dec inflation;
+    int64_t holders_uakt;   /* supply held by accounts the run does not model ("holders") */
+    uint32_t nvalidators;
+    ak_dist validator_stake_akt;
+    ak_dec commission, max_commission, max_change;
+    ak_sc_fleet fleets[AK_SC_MAX_FLEETS];
+    uint32_t nfleets;
+    uint32_t nproviders;    /* sum of fleet counts */
+
+    /* agents */
+    uint32_t ntenants;
+    ak_dist tenant_balance_akt;
+    double arrivals_per_day;
+    int64_t bid_window_us;
+    double deposit_days;
+    bool top_up;
+    double top_up_below_days, top_up_days;
+    ak_sc_workload workloads[AK_SC_MAX_WORKLOADS];
+    uint32_t nworkloads;
+    int64_t bid_timeout_us, withdrawal_period_us, monitor_interval_us, reaction_us;
+    uint32_t max_bids_per_order;
+    bool validators_online;
+} ak_scenario;
+
+/* Load and validate the scenario at path with overrides sets[0..nsets) ("path=value"; NULL when
+ * nsets is 0). seed_override >= 0 replaces the seed. 0 with *out set, or AK_EINVAL (the file
+ * is missing, unreadable or invalid; an override is malformed) or AK_ENOMEM, with one line in
+ * why (cap bytes): "scenarios/x.json: $.agents.tenants.arrivals_per_dya: unknown key (did you
+ * mean \"arrivals_per_day\"?)". */
+int ak_scenario_load(const char *path, const char *const *sets, uint32_t nsets,
+                     int64_t seed_override, ak_scenario **out, char *why, size_t cap);
+/* The same from a text in memory named `name`. */
+int ak_scenario_load_text(const char *name, const char *text, size_t len, const char *const *sets,
+                          uint32_t nsets, int64_t seed_override, ak_scenario **out, char *why,
+                          size_t cap);
+/* Free. ak_scenario_free(NULL) is a no-op. */
+void ak_scenario_free(ak_scenario *s);
+
+/* The scenario as run, as compact JSON (malloc'd; NULL when out of memory). */
+char *ak_scenario_json(const ak_scenario *s);
+
+#endif

@@ -1,0 +1,243 @@
+/*
+ * sim/world.h: what the engine and the agent models share inside one run (DESIGN.md "One run,
+ * as the data flows"). The engine (sim/engine.c) owns time, the event queue, the mempool, the
+ * random streams and the recorder; the models (models/tenant.c, models/provider.c) decide what
+ * agents do. Models read protocol state through the app's query functions and act only by
+ * submitting messages (world_submit) and scheduling their own events (world_schedule); they
+ * never write protocol state.
+ *
+ * Everything here hangs off one ak_world; nothing is global, so runs can go on many threads.
+ */
+#ifndef AK_SIM_WORLD_H
+#define AK_SIM_WORLD_H
+
+#include <gsl/gsl_rng.h>
+
+#include "app.h"
+#include "errors.h"
+#include "evq.h"
+#include "pricing.h"
+#include "recorder.h"
+#include "scenario.h"
+#include "spec.h"
+
+/* Event kinds and their priorities: at one instant, agent actions run before the block, so
+ * that what an agent submits at time t is in the block committed at t. */
+enum {
+    W_EV_BLOCK = 1,     /* produce the next block */
+    W_EV_SAMPLE,        /* write a metrics row */
+    W_EV_END,           /* the run's duration is over */
+    W_EV_ARRIVAL,       /* the next tenant arrives (Poisson) */
+    W_EV_CHOOSE,        /* a tenant's bid window closes: lease the cheapest bid or give up */
+    W_EV_TOPUP,         /* a tenant checks its escrow and tops it up */
+    W_EV_CLOSE,         /* a deployment's lifetime is over: the tenant closes it */
+    W_EV_BID,           /* a provider has heard of an order and decides whether to bid */
+    W_EV_BID_TIMEOUT,   /* a provider's bid timed out without a lease */
+    W_EV_WITHDRAW,      /* a provider's periodic withdrawal from a lease */
+    W_EV_DRY,           /* a provider's funds monitor finds a lease's escrow dry */
+    W_EV_KINDS
+};
+enum { W_PRIO_AGENT = 10, W_PRIO_BLOCK = 20, W_PRIO_SAMPLE = 30, W_PRIO_END = 40 };
+
+/* What a message in the mempool was for, so that its failure reaches the model that sent it. */
+typedef enum {
+    W_TX_PLAIN = 0,          /* nobody needs to hear of a failure */
+    W_TX_CREATE_DEPLOYMENT,  /* dep */
+    W_TX_CREATE_BID,         /* bid */
+    W_TX_CREATE_LEASE,       /* dep */
+} w_tx_origin;
+
+/* A provider agent. Capacities in millicpu, bytes, bytes and GPUs; `free` is what is neither
+ * leased nor reserved for an open bid. */
+typedef struct w_provider {
+    ak_addr addr;
+    uint32_t fleet;
+    uint32_t region;         /* index into the fleet's regions */
+    int64_t cap[4], free[4]; /* W_CPU, W_MEM, W_STORAGE, W_GPU */
+    int64_t bids, leases_won;
+    int64_t income_uakt;
+} w_provider;
+enum { W_CPU = 0, W_MEM, W_STORAGE, W_GPU };
+
+typedef struct w_tenant {
+    ak_addr addr;
+    uint64_t next_dseq;
+    int64_t deployments, leases, orders_unmet;
+    int64_t deposited_uakt, refunded_uakt;
+} w_tenant;
+
+enum { W_BID_RESERVED = 1, W_BID_LEASED, W_BID_RELEASED };
+
+/* A provider's bid on a deployment's order: the capacity it holds reserved. */
+typedef struct w_bid {
+    uint32_t provider, dep;
+    uint32_t state;
+    uint32_t next;           /* next bid of the same deployment, or UINT32_MAX */
+    bool chain_open;         /* the chain has it open (counted in open_bids) */
+    ak_evq_handle timeout;
+    uint32_t next_free;
+} w_bid;
+
+enum { W_DEP_FREE = 0, W_DEP_SUBMITTED, W_DEP_BIDDING, W_DEP_LEASED, W_DEP_CLOSING };
+
+/* One deployment of one group with one resource unit type (count = units), as tenants here
+ * post them. Lives from the tenant's decision to the deployment's close. */
+typedef struct w_dep {
+    uint32_t state;
+    uint32_t tenant, workload;
+    uint64_t dseq;
+    uint32_t units;
+    int64_t need[4];         /* per unit: millicpu, bytes, bytes, GPUs */
+    ak_dec order_price;      /* per unit per block, uakt */
+    int64_t created_us, order_us, lifetime_us;
+    int64_t bids_received;
+    uint32_t bids;           /* head of its w_bid list */
+    uint32_t provider;       /* the lease's provider, UINT32_MAX before */
+    ak_dec lease_price;      /* the lease's price per block (all units) */
+    int64_t lease_us, lease_height;
+    int64_t paid;            /* withdrawn to the provider, take included */
+    ak_evq_handle ev_choose, ev_close, ev_topup, ev_withdraw, ev_dry;
+    bool order_open;         /* counted in open_orders */
+    bool closed;             /* the chain closed the deployment: free after this block */
+    uint32_t next_free;
+} w_dep;
+
+/* What the engine keeps per genesis validator, for the validators table. */
+typedef struct w_val {
+    ak_addr addr;
+    int64_t tokens_start, proposed, missed, times_jailed;
+    bool was_jailed;
+} w_val;
+
+/* Counters of the current sampling period and of the whole run. */
+typedef struct w_flows {
+    __int128 spend_raw;      /* lease cost accrued, Dec raw units (x 10^18 uakt) */
+    int64_t income, take;
+    int64_t orders_unmet, deployments, leases_created, leases_closed;
+    int64_t blocks;
+} w_flows;
+
+typedef struct ak_world {
+    const ak_scenario *sc;
+    uint32_t replication;
+    ak_app *app;
+    ak_strtab *strs;
+    ak_evq q;
+    ak_usec now;
+    ak_height height;        /* last committed */
+    int64_t block_us;        /* nominal block interval: commit timeout + gossip */
+    uint64_t events;
+    gsl_rng *rng_tenants, *rng_providers;
+    ak_denom uakt;
+    ak_addr holders;
+    ak_str name_group, name_default; /* "akash" (group name), "default" (storage volume) */
+    ak_amount min_deposit;   /* the deployment module's minimum uakt deposit */
+    ak_coin bid_deposit;     /* the market's bid_min_deposit */
+    ak_dec akt_usd;          /* the AKT price as the price script sees it (6 decimals) */
+    ak_attr workload_gpu_attr[AK_SC_MAX_WORKLOADS]; /* vendor/nvidia/model/<m> = true */
+
+    w_provider *providers;
+    uint32_t nproviders;
+    uint32_t **buckets;      /* buckets[0]: every provider; [1 + f]: fleets with a GPU model */
+    uint32_t *nbucket;
+    uint32_t nbuckets;
+    const char **bucket_model; /* GPU model of bucket b (b >= 1) */
+    w_tenant *tenants;
+    uint32_t ntenants;
+    ak_map tenant_index;     /* addr -> tenant */
+    ak_map provider_index;   /* addr -> provider */
+    ak_map validator_index;  /* addr -> val_stats */
+    w_val *val_stats;
+    uint32_t nvals;
+    bool *online;            /* per validator of the current set, for block production */
+    uint8_t *flags;
+
+    w_dep *deps;
+    uint32_t ndeps, cap_deps, free_dep;
+    ak_map dep_index;        /* (owner, dseq) -> dep */
+    w_bid *bids;
+    uint32_t nbids, cap_bids, free_bid;
+    uint64_t workload_cum_n;
+    double workload_cum[AK_SC_MAX_WORKLOADS];
+    ak_script_prices fleet_prices[AK_SC_MAX_FLEETS];
+    ak_script_prices workload_budget[AK_SC_MAX_WORKLOADS];
+    uint32_t workload_bucket[AK_SC_MAX_WORKLOADS];
+
+    /* the mempool: messages for the next block, in arrival order; their arrays live in
+     * `scratch`, which is emptied after every block */
+    struct w_tx {
+        ak_msg msg;
+        uint32_t origin, ref;
+    } *mempool;
+    uint32_t nmempool, cap_mempool;
+    ak_arena scratch;
+
+    /* running totals the metrics read */
+    int64_t active_leases, open_orders, open_bids, active_deps;
+    int64_t leased[4], capacity[4];
+    ak_dec active_rate;      /* sum of active lease prices per block */
+    w_flows period, total;
+    int64_t leases_total, tx_failed;
+    int64_t failures[AK_MSG_COUNT][AK_ERR_COUNT]; /* failed messages by type and -status */
+
+    ak_rec *rec;
+    bool check;
+    bool ended;
+    int failed;              /* the status the run failed with, 0 while it has not */
+    char err[512];
+} ak_world;
+
+/* ---- the engine's services to models ---- */
+
+/* Queue a message for the next block. Arrays it points to must come from world_alloc. 0 or
+ * AK_ENOMEM. */
+int world_submit(ak_world *w, const ak_msg *m, w_tx_origin origin, uint32_t ref);
+/* n zeroed bytes that live until the next block has delivered its messages; NULL when out of
+ * memory. */
+void *world_alloc(ak_world *w, size_t n);
+/* Schedule an agent event at time t (not before now). *h may be NULL. 0 or AK_ENOMEM. */
+int world_schedule(ak_world *w, ak_usec t, uint32_t kind, uint32_t agent, uint64_t data,
+                   ak_evq_handle *h);
+/* Cancel an agent event if still pending; clears *h. */
+void world_cancel(ak_world *w, ak_evq_handle *h);
+/* A new deployment record (zeroed but for its lists); UINT32_MAX when out of memory. */
+uint32_t world_dep_new(ak_world *w);
+void world_dep_free(ak_world *w, uint32_t d);
+uint32_t world_bid_new(ak_world *w);
+void world_bid_free(ak_world *w, uint32_t b);
+/* The deployment record of (owner, dseq), or UINT32_MAX. */
+uint32_t world_dep_find(const ak_world *w, ak_addr owner, uint64_t dseq);
+/* Fail the run: the message goes to w->err; returns AK_EINVAL. */
+int world_fail(ak_world *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The escrow account of a deployment record, NULL if it has none. */
+const ak_escrow_account *world_dep_account(const ak_world *w, const w_dep *d);
+/* Blocks until the account's funds no longer cover its payments, counted from the last
+ * committed height: floor(funds / rate) - (height - settled_at); INT64_MAX with no rate. */
+int64_t world_blocks_remaining(const ak_world *w, const ak_escrow_account *a);
+
+/* ---- models (models/tenant.c, models/provider.c) ---- */
+
+/* The group spec of deployment d with `count` units; the arrays are the caller's. */
+void world_dep_spec(const ak_world *w, const w_dep *d, uint32_t count, ak_group_spec *g,
+                    ak_resource_unit *u, ak_storage_volume *vol, ak_attr *gpu_attr);
+
+int tenant_arrival(ak_world *w);
+int tenant_choose(ak_world *w, uint32_t d);
+int tenant_topup(ak_world *w, uint32_t d);
+int tenant_close(ak_world *w, uint32_t d);
+/* The order of deployment d is open: pick providers to hear of it (bounded, see provider.c). */
+int provider_hear_order(ak_world *w, uint32_t d);
+int provider_bid(ak_world *w, uint32_t p, uint32_t d);
+int provider_bid_timeout(ak_world *w, uint32_t b);
+/* Another provider won: close bid b. */
+int provider_bid_lost(ak_world *w, uint32_t b);
+int provider_withdraw(ak_world *w, uint32_t d);
+int provider_dry(ak_world *w, uint32_t d);
+/* The lease of d started / ended: schedule or cancel the provider's watch over it. */
+int provider_lease_started(ak_world *w, uint32_t d);
+void provider_lease_ended(ak_world *w, uint32_t d);
+/* Give the bid's reserved capacity back. */
+void provider_release(ak_world *w, uint32_t b);
+
+#endif
