@@ -44,9 +44,9 @@ all: $(AKASHSIM) $(PROTO_LIB)
 
 help:
 	@echo "make            build bin/akashsim and $(PROTO_LIB)"
-	@echo "make run        replay the shipped lease-lifecycle example and narrate it"
+	@echo "make run        simulate scenarios/baseline.json (a year of the network) into results.db"
 	@echo "make test       unit suites, replay vectors and CLI tests"
-	@echo "make bench      market workload through the app's message interface"
+	@echo "make bench      event queue, market messages, chain blocks, and the two shipped scenarios"
 	@echo "make asan       every suite under AddressSanitizer and UBSan"
 	@echo "make deps       install missing Debian packages (as root) or print the command"
 
@@ -103,12 +103,11 @@ $(BUILD)/bench/%: bench/%.c $(SIM_LIB) $(PROTO_LIB) | $(DEPS_STAMP)
 
 # ---- the two commands -------------------------------------------------------------------------
 
-RUN_EXAMPLE := scenarios/replay/lease-lifecycle.json
+RUN_SCENARIO := scenarios/baseline.json
+RUN_DB       := results.db
 
 run: $(AKASHSIM)
-	@echo "akashsim: the simulation engine does not exist yet; replaying $(RUN_EXAMPLE) instead."
-	@echo
-	./$(AKASHSIM) replay --narrate $(RUN_EXAMPLE)
+	./$(AKASHSIM) run $(RUN_SCENARIO) -o $(RUN_DB)
 
 test: test-unit test-replay test-cli
 	@echo "make test: all passed"
