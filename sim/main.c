@@ -308,10 +308,19 @@ static void print_summary(const ak_scenario *sc, const ak_sim_summary *s, double
     printf("  deployments %lld, leases %lld (%lld active at the end), orders without a lease "
            "%lld\n", (long long)s->deployments, (long long)s->leases,
            (long long)s->active_leases, (long long)s->orders_unmet);
-    printf("  utilization at the end: CPU %.1f %%, GPU %.1f %%\n",
-           isnan(s->cpu_util) ? 0 : 100 * s->cpu_util, isnan(s->gpu_util) ? 0 : 100 * s->gpu_util);
-    printf("  median lease price: $%.2f per CPU-month, $%.2f per GPU-hour\n",
-           s->cpu_month_usd, s->gpu_hour_usd);
+    if (isnan(s->gpu_util))
+        printf("  utilization at the end: CPU %.1f %% (no GPUs)\n",
+               isnan(s->cpu_util) ? 0 : 100 * s->cpu_util);
+    else
+        printf("  utilization at the end: CPU %.1f %%, GPU %.1f %%\n",
+               isnan(s->cpu_util) ? 0 : 100 * s->cpu_util, 100 * s->gpu_util);
+    char cpu[32] = "n/a", gpu[32] = "n/a";
+    if (!isnan(s->cpu_month_usd))
+        snprintf(cpu, sizeof cpu, "$%.2f", s->cpu_month_usd);
+    if (!isnan(s->gpu_hour_usd))
+        snprintf(gpu, sizeof gpu, "$%.2f", s->gpu_hour_usd);
+    printf("  median lease price: %s per CPU-month, %s per GPU-hour (active leases at the end)\n",
+           cpu, gpu);
     printf("  tenant spend $%.0f, provider income $%.0f, take $%.0f (AKT at $%.2f)\n",
            s->spend_usd, s->income_usd, s->take_usd, sc->akt_usd);
     printf("  supply %.0f AKT, community pool %.0f AKT, bonded %.1f %%, inflation %.2f %%\n",

@@ -41,7 +41,8 @@ static bool apply_set(cJSON *root, const char *set, char *why, size_t cap)
     memcpy(path, set, plen);
     path[plen] = '\0';
     const char *text = eq + 1;
-    cJSON *value = cJSON_Parse(text);
+    /* JSON only when the whole text is JSON: "2027-01-01T00:00:00Z" and "3 GPUs" are strings */
+    cJSON *value = cJSON_ParseWithOpts(text, NULL, 1);
     if (!value)
         value = cJSON_CreateString(text);
     if (!value) {
@@ -94,13 +95,20 @@ static bool apply_set(cJSON *root, const char *set, char *why, size_t cap)
         node = child;
         while (*p == '[') {
             char *close;
-            long i = strtol(p + 1, &close, 10);
-            if (*close != ']' || close == p + 1 || i < 0) {
-                snprintf(why, cap, "--set %.*s: bad index", (int)plen, set);
+            long i = -1;
+            if (p[1] >= '0' && p[1] <= '9')
+                i = strtol(p + 1, &close, 10);
+            if (i < 0 || *close != ']') {
+                snprintf(why, cap, "--set %.*s: bad index (expected [0], [1], ...)", (int)plen, set);
                 cJSON_Delete(value);
                 return false;
             }
-            if (!cJSON_IsArray(node) || i >= cJSON_GetArraySize(node)) {
+            if (!cJSON_IsArray(node)) {
+                snprintf(why, cap, "--set %.*s: \"%s\" is not a list", (int)plen, set, key);
+                cJSON_Delete(value);
+                return false;
+            }
+            if (i >= cJSON_GetArraySize(node)) {
                 snprintf(why, cap, "--set %.*s: index %ld is out of range", (int)plen, set, i);
                 cJSON_Delete(value);
                 return false;
@@ -136,9 +144,11 @@ static double num(jr *r, const cJSON *n, double lo, double hi)
 /* A number > 0 and <= hi. */
 static double positive(jr *r, const cJSON *n, double hi)
 {
-    double v = num(r, n, 0, hi);
-    if (v <= 0)
-        jr_fail(r, n, "must be greater than 0");
+    if (!cJSON_IsNumber(n))
+        jr_fail(r, n, "expected a number");
+    double v = n->valuedouble;
+    if (!isfinite(v) || v <= 0 || v > hi)
+        jr_fail(r, n, "%g is out of range: expected more than 0 and at most %g", v, hi);
     return v;
 }
 
@@ -472,9 +482,13 @@ static void read_agents(jr *r, const cJSON *n, ak_scenario *s)
 /* Settings that are each valid but contradict each other. */
 static void cross_check(jr *r, ak_scenario *s, ak_strtab *scratch)
 {
-    if (s->sample_us > s->duration_us)
-        jr_fail(r, jr_opt(s->root, "sample_interval_hours"),
-                "the sampling interval is longer than the run (duration_days)");
+    if (s->sample_us > s->duration_us) {
+        const cJSON *si = jr_opt(s->root, "sample_interval_hours");
+        jr_fail(r, si ? si : jr_opt(s->root, "duration_days"),
+                si ? "the sampling interval is longer than the run (duration_days)"
+                   : "the run is shorter than the sampling interval (sample_interval_hours, "
+                     "24 by default)");
+    }
     const cJSON *wl = jr_opt(jr_opt(jr_opt(s->root, "agents"), "tenants"), "workloads");
     for (uint32_t i = 0; i < s->nworkloads; i++) {
         const ak_sc_workload *w = &s->workloads[i];
@@ -553,7 +567,10 @@ int ak_scenario_load_text(const char *name, const char *text, size_t len, const 
             return AK_EINVAL;
         }
     if (seed_override >= 0 && cJSON_IsObject(root)) {
-        cJSON *seed = cJSON_CreateNumber((double)seed_override);
+        /* as a string of digits: a JSON number is exact only below 2^53 */
+        char digits[24];
+        snprintf(digits, sizeof digits, "%lld", (long long)seed_override);
+        cJSON *seed = cJSON_CreateString(digits);
         if (!seed) {
             cJSON_Delete(root);
             snprintf(why, cap, "%s: out of memory", name);

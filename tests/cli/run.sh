@@ -498,5 +498,259 @@ invalid "rules akash-v2" "$tmp/rules-v2.json" '$.rules' "not supported yet"
 script genesis-provider '{ "genesis": { "providers": [ { "owner": "prov1", "host_uri": "http://x.test", "attributes": {} } ] }, "blocks": [] }'
 invalid "invalid genesis provider" "$tmp/genesis-provider.json" '$.genesis.providers[0]' "ErrInvalidProviderURI"
 
+# ---- scenarios: validate and run -------------------------------------------------------------
+
+baseline=$root/scenarios/baseline.json
+# A small scenario (2 validators, a CPU fleet of 3 and a GPU fleet of 1, 10 tenants, 2
+# workloads, one day); the bad scenarios below are variations of it.
+small='{"name": "small", "duration_days": 1, "akt_usd": 0.5, "sample_interval_hours": 6,
+ "genesis": {"validators": {"count": 2, "stake_akt": 1000000},
+  "providers": [
+   {"name": "cpu", "count": 3, "cpu_cores": 64, "memory_gib": 256, "storage_gib": 2000},
+   {"name": "gpu", "count": 1, "cpu_cores": 128, "memory_gib": 1024, "storage_gib": 8000,
+    "gpus": 8, "gpu_model": "h100"}]},
+ "agents": {"tenants": {"count": 10, "balance_akt": 1000, "arrivals_per_day": 20,
+  "workloads": [
+   {"kind": "web", "cpu_millis": 1000, "memory_mib": 1024, "storage_mib": 1024,
+    "lifetime_days": {"dist": "exponential", "mean": 2}, "budget_usd": {"cpu": 4}},
+   {"kind": "train", "gpus": 1, "gpu_model": "h100", "cpu_millis": 8000, "memory_mib": 65536,
+    "storage_mib": 102400, "lifetime_days": 1, "budget_usd": {"gpu": 1500}}]}}}'
+script small "$small"
+script sc-notjson '{"name": "small",
+  "duration_days": }'
+printf '%s' "$small" | sed 's/"arrivals_per_day"/"arrivals_per_dya"/' >"$tmp/sc-typo.json"
+printf '%s' "$small" | sed 's/"akt_usd": 0.5/"akt_usd": "half"/' >"$tmp/sc-type.json"
+printf '%s' "$small" | sed 's/"count": 2,/"count": 0,/' >"$tmp/sc-range.json"
+
+# db_runs DB: print the statuses of the runs in DB, in order, space-separated ("" if none or
+# no file); python's sqlite3, since the sqlite3 shell may be absent.
+db_runs() {
+    "$python" -c 'import os, sqlite3, sys
+if not os.path.isfile(sys.argv[1]):
+    sys.exit(0)
+c = sqlite3.connect(sys.argv[1])
+print(" ".join(s for (s,) in c.execute("SELECT status FROM runs ORDER BY run_id")))' "$1"
+}
+
+# no_complete_run DB: DB does not exist, or holds no run with status 'complete'.
+no_complete_run() {
+    case " $(db_runs "$1") " in
+    *" complete "*) return 1 ;;
+    esac
+    return 0
+}
+
+# sc_invalid NAME COMMAND FILE DB SET [TEXT...]: `akashsim COMMAND FILE` (run: with -o DB;
+# with --set SET unless SET is "") must exit 2, print nothing on stdout, exactly one line on
+# stderr that names FILE and contains each TEXT, and (run) leave no database that claims a
+# complete run.
+sc_invalid() {
+    name=$1
+    cmd=$2
+    file=$3
+    db=$4
+    override=$5
+    shift 5
+    if [ "$cmd" = run ] && [ -n "$override" ]; then
+        expect "$name" 2 run "$file" -o "$db" --set "$override" || return
+    elif [ "$cmd" = run ]; then
+        expect "$name" 2 run "$file" -o "$db" || return
+    elif [ -n "$override" ]; then
+        expect "$name" 2 validate "$file" --set "$override" || return
+    else
+        expect "$name" 2 validate "$file" || return
+    fi
+    if [ -s "$out" ]; then
+        bad "$name" "wrote to stdout on exit 2"
+        return
+    fi
+    lines=$(wc -l <"$err")
+    if [ "$lines" -ne 1 ]; then
+        bad "$name" "expected exactly one line on stderr, got $lines"
+        return
+    fi
+    if ! grep -qF -- "akashsim $cmd: $file" "$err"; then
+        bad "$name" "stderr does not start by naming the file $file"
+        return
+    fi
+    for text in "$@"; do
+        if ! grep -qF -- "$text" "$err"; then
+            bad "$name" "stderr does not contain: $text"
+            return
+        fi
+    done
+    if [ "$cmd" = run ] && ! no_complete_run "$db"; then
+        bad "$name" "$db holds a complete run"
+        return
+    fi
+    ok "$name"
+}
+
+for cmd in validate run; do
+    sc_invalid "$cmd: malformed JSON" "$cmd" "$tmp/sc-notjson.json" "$tmp/$cmd-1.db" "" \
+        "not valid JSON (line 2, column 20)"
+    sc_invalid "$cmd: unknown key" "$cmd" "$tmp/sc-typo.json" "$tmp/$cmd-2.db" "" \
+        '$.agents.tenants.arrivals_per_dya: unknown key (did you mean "arrivals_per_day"?)'
+    sc_invalid "$cmd: wrong type" "$cmd" "$tmp/sc-type.json" "$tmp/$cmd-3.db" "" \
+        '$.akt_usd: expected a number'
+    sc_invalid "$cmd: out-of-range value" "$cmd" "$tmp/sc-range.json" "$tmp/$cmd-4.db" "" \
+        '$.genesis.validators.count: integer out of range: expected one in [1, 1000]'
+    sc_invalid "$cmd: missing scenario file" "$cmd" "$tmp/no-such-scenario.json" "$tmp/$cmd-5.db" \
+        "" "cannot open: No such file or directory"
+    sc_invalid "$cmd: unknown key from --set" "$cmd" "$tmp/small.json" "$tmp/$cmd-6.db" \
+        genesis.validators.comission=0.1 \
+        '$.genesis.validators.comission: unknown key (did you mean "commission"?)'
+    sc_invalid "$cmd: wrong type from --set" "$cmd" "$tmp/small.json" "$tmp/$cmd-7.db" \
+        agents.tenants.workloads=3 '$.agents.tenants.workloads: expected a list, found a number'
+    sc_invalid "$cmd: out-of-range value from --set" "$cmd" "$tmp/small.json" "$tmp/$cmd-8.db" \
+        duration_days=0 '$.duration_days: 0 is out of range: expected more than 0 and at most 36500'
+    sc_invalid "$cmd: cross-check from --set" "$cmd" "$tmp/small.json" "$tmp/$cmd-9.db" \
+        'agents.tenants.workloads[1].gpu_model=a100' \
+        '$.agents.tenants.workloads[1].gpu_model: no provider fleet has GPU model "a100"'
+    for n in 1 2 3 4 5 6 7 8 9; do
+        if [ -e "$tmp/$cmd-$n.db" ]; then
+            bad "$cmd: invalid scenario $n" "created $tmp/$cmd-$n.db"
+        fi
+    done
+done
+
+# a malformed --set: exit 2, one line naming the override
+if expect "run: malformed --set path" 2 run "$tmp/small.json" -o "$tmp/set.db" \
+    --set 'agents.tenants.workloads[7].weight=1'; then
+    if [ -s "$out" ]; then bad "run: malformed --set path" "wrote to stdout"
+    elif [ "$(wc -l <"$err")" -ne 1 ] ||
+        ! grep -qF -- '--set agents.tenants.workloads[7].weight: index 7 is out of range' "$err"; then
+        bad "run: malformed --set path" "expected one line naming the override"
+    elif [ -e "$tmp/set.db" ]; then bad "run: malformed --set path" "created the database"
+    else ok "run: malformed --set path"; fi
+fi
+
+# the output cannot be opened: a directory that does not exist, a directory, not a database
+mkdir "$tmp/outdir"
+printf 'not a database, and long enough to have a header that sqlite reads' >"$tmp/text.db"
+cp "$tmp/text.db" "$tmp/text.db.orig"
+for case in "nodir/r.db:unable to open database file" "outdir:unable to open database file" \
+    "text.db:file is not a database"; do
+    db=$tmp/${case%%:*}
+    reason=${case#*:}
+    name="run: output $(basename "$db"): $reason"
+    if expect "$name" 2 run "$tmp/small.json" -o "$db"; then
+        if [ -s "$out" ]; then bad "$name" "wrote to stdout"
+        elif [ "$(wc -l <"$err")" -ne 1 ] || ! grep -qF -- "akashsim run: $db: $reason" "$err"; then
+            bad "$name" "expected one line 'akashsim run: $db: $reason'"
+        elif [ -e "$tmp/nodir" ] || [ ! -d "$tmp/outdir" ] || [ -n "$(ls -A "$tmp/outdir")" ]; then
+            bad "$name" "created files"
+        elif ! cmp -s "$tmp/text.db" "$tmp/text.db.orig"; then
+            bad "$name" "changed $tmp/text.db"
+        else ok "$name"; fi
+    fi
+done
+
+# options
+for cmd in run validate; do
+    if expect "$cmd --help" 0 "$cmd" --help && grep -q "usage: akashsim $cmd" "$out" &&
+        [ ! -s "$err" ]; then
+        ok "$cmd --help"
+    elif [ $rc -eq 0 ]; then bad "$cmd --help" "no usage text on stdout"; fi
+    usage_error "$cmd: unknown option" "$cmd" "$tmp/small.json" --frobnicate
+    usage_error "$cmd: --set without a value" "$cmd" "$tmp/small.json" --set
+    usage_error "$cmd: two scenarios" "$cmd" "$tmp/small.json" "$tmp/small.json"
+done
+usage_error "validate: no scenario" validate
+usage_error "validate: --seed is run's" validate "$tmp/small.json" --seed 3
+for seed in abc -1 1x 9223372036854775808 ""; do
+    if expect "run --seed '$seed'" 2 run "$tmp/small.json" -o "$tmp/seed.db" --seed "$seed"; then
+        if [ -s "$out" ] || [ "$(wc -l <"$err")" -ne 1 ] || ! grep -q -- "--seed needs an integer" "$err"; then
+            bad "run --seed '$seed'" "expected one line about --seed"
+        elif [ -e "$tmp/seed.db" ]; then bad "run --seed '$seed'" "created the database"
+        else ok "run --seed '$seed'"; fi
+    fi
+done
+if expect "run --seed at the end" 2 run "$tmp/small.json" -o "$tmp/seed.db" --seed &&
+    grep -q -- "--seed needs an integer" "$err"; then
+    ok "run --seed at the end"
+elif [ $rc -eq 2 ]; then bad "run --seed at the end" "no message about --seed"; fi
+
+# validate good scenarios
+if expect "validate baseline" 0 validate "$baseline"; then
+    if [ "$(cat "$out")" = "$baseline: valid scenario \"baseline\": 365 days, 100 validators, 60 providers in 5 fleets, 5000 tenants, 5 workloads" ] &&
+        [ ! -s "$err" ]; then
+        ok "validate baseline"
+    else
+        bad "validate baseline" "printed '$(cat "$out")'"
+    fi
+fi
+if expect "validate with --set" 0 validate "$tmp/small.json" --set duration_days=2 \
+    --set=agents.tenants.count=25 --set 'genesis.providers[0].count=7'; then
+    if grep -qF "valid scenario \"small\": 2 days, 2 validators, 8 providers in 2 fleets, 25 tenants, 2 workloads" "$out"; then
+        ok "validate with --set"
+    else
+        bad "validate with --set" "printed '$(cat "$out")'"
+    fi
+fi
+
+# a tiny run of the baseline, twice into one file, then --quiet
+db=$tmp/results.db
+tiny="--set duration_days=1 --set sample_interval_hours=6 --set agents.tenants.count=50"
+# check_db DB RUNS: the runs table holds RUNS rows, all 'complete' with ids 1.. in order, each
+# run has 4 metrics rows (6 h samples over a day), and the last run's scenario_json and seed
+# reflect the overrides (duration_days 1, tenants 50, and SEED when given).
+check_db() {
+    "$python" - "$@" <<'EOF'
+import json, sqlite3, sys
+db, n = sys.argv[1], int(sys.argv[2])
+seed = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+c = sqlite3.connect(db)
+runs = c.execute("SELECT run_id, status, scenario_name, seed, scenario_json, message, events, blocks FROM runs ORDER BY run_id").fetchall()
+assert [r[0] for r in runs] == list(range(1, n + 1)), runs
+assert all(r[1] == "complete" and r[2] == "baseline" and r[5] is None for r in runs), [r[:3] for r in runs]
+assert all(r[6] > 0 and r[7] > 14000 for r in runs), [r[6:] for r in runs]
+for run_id, in c.execute("SELECT run_id FROM runs"):
+    m = c.execute("SELECT count(*), min(t_us), max(t_us) FROM metrics WHERE run_id = ?", (run_id,)).fetchone()
+    assert m == (4, 6 * 3600 * 10**6, 86400 * 10**6), (run_id, m)
+last = runs[-1]
+sc = json.loads(last[4])
+assert last[3] == seed and int(sc.get("seed")) == seed, (last[3], sc.get("seed"))
+assert sc["duration_days"] == 1 and sc["sample_interval_hours"] == 6, sc["duration_days"]
+assert sc["agents"]["tenants"]["count"] == 50
+EOF
+}
+# shellcheck disable=SC2086 # $tiny is a list of options
+if expect "run: tiny baseline" 0 run "$baseline" -o "$db" $tiny; then
+    if ! grep -q '^akashsim run: baseline, seed 1: 1.0 days simulated in' "$out" ||
+        ! grep -q '^  deployments [0-9]*, leases [0-9]*' "$out" ||
+        ! grep -qF "  results: $db, run 1" "$out"; then
+        bad "run: tiny baseline" "no summary on stdout"
+    elif [ -s "$err" ]; then bad "run: tiny baseline" "wrote to stderr"
+    elif ! check_db "$db" 1 2>"$err"; then bad "run: tiny baseline" "database: $(tail -n 1 "$err")"
+    else ok "run: tiny baseline"; fi
+fi
+# shellcheck disable=SC2086
+if expect "run: a second run appends" 0 run "$baseline" -o "$db" $tiny --seed 7; then
+    if ! grep -q '^akashsim run: baseline, seed 7: ' "$out" || ! grep -qF "  results: $db, run 2" "$out"; then
+        bad "run: a second run appends" "no summary of run 2 on stdout"
+    elif ! check_db "$db" 2 7 2>"$err"; then bad "run: a second run appends" "database: $(tail -n 1 "$err")"
+    else ok "run: a second run appends"; fi
+fi
+# shellcheck disable=SC2086
+if expect "run --quiet" 0 run --quiet "$baseline" $tiny -o "$db"; then
+    if [ -s "$out" ] || [ -s "$err" ]; then bad "run --quiet" "printed something"
+    elif ! check_db "$db" 3 2>"$err"; then bad "run --quiet" "database: $(tail -n 1 "$err")"
+    else ok "run --quiet"; fi
+fi
+# an invalid scenario run into the same file adds nothing
+if expect "run: invalid scenario into an existing database" 2 run "$baseline" -o "$db" \
+    --set duration_days=0; then
+    if [ "$(db_runs "$db")" = "complete complete complete" ]; then
+        ok "run: invalid scenario into an existing database"
+    else
+        bad "run: invalid scenario into an existing database" "runs are now: $(db_runs "$db")"
+    fi
+fi
+if expect "run: the small scenario" 0 run "$tmp/small.json" -o "$tmp/small.db" --quiet &&
+    [ "$(db_runs "$tmp/small.db")" = "complete" ]; then
+    ok "run: the small scenario"
+elif [ $rc -eq 0 ]; then bad "run: the small scenario" "runs: $(db_runs "$tmp/small.db")"; fi
+
 echo "cli tests: $pass passed, $fail failed"
 [ $fail -eq 0 ]
