@@ -257,7 +257,7 @@ int tenant_topup(ak_world *w, uint32_t d)
                               &dep->ev_topup);
     }
     w_tenant *t = &w->tenants[dep->tenant];
-    ak_amount amount = cost_of(w, a->rate, sc->top_up_days);
+    ak_amount amount = cost_of(w, world_account_rate(w, a), sc->top_up_days);
     int rc = ensure_balance(w, t, amount);
     if (rc)
         return rc;

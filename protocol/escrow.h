@@ -38,7 +38,6 @@ typedef struct ak_escrow_account {
     ak_height settled_at;
     uint32_t dep_head, dep_tail; /* deposits, oldest first */
     uint32_t payments; /* non-closed payments in store order: overdrawn, then open, each by xid */
-    ak_dec rate;       /* sum of the rates of its open payments */
 } ak_escrow_account;
 
 typedef struct ak_escrow_payment {

@@ -157,15 +157,29 @@ const ak_escrow_account *world_dep_account(const ak_world *w, const w_dep *d)
     return ak_pool_at(&ak_app_escrow(w->app)->accounts, dp->account);
 }
 
+ak_dec world_account_rate(const ak_world *w, const ak_escrow_account *a)
+{
+    const ak_escrow *e = ak_app_escrow(w->app);
+    ak_dec rate = ak_dec_zero();
+    for (uint32_t h = a->payments; h != AK_POOL_NONE;) {
+        const ak_escrow_payment *p = ak_pool_at(&e->payments, h);
+        if (p->state == AK_ESCROW_OPEN && ak_dec_add(rate, p->rate, &rate))
+            return ak_dec_from_int(INT64_MAX / 4);
+        h = p->next;
+    }
+    return rate;
+}
+
 int64_t world_blocks_remaining(const ak_world *w, const ak_escrow_account *a)
 {
-    if (!ak_dec_is_positive(a->rate))
+    ak_dec rate = world_account_rate(w, a);
+    if (!ak_dec_is_positive(rate))
         return INT64_MAX;
     if (!ak_dec_is_positive(a->funds))
         return -(w->height - a->settled_at);
     ak_dec q;
     int64_t covered;
-    if (ak_dec_quo_truncate(a->funds, a->rate, &q) || ak_dec_truncate_int(q, &covered))
+    if (ak_dec_quo_truncate(a->funds, rate, &q) || ak_dec_truncate_int(q, &covered))
         return INT64_MAX;
     return covered - (w->height - a->settled_at);
 }
@@ -1000,6 +1014,7 @@ static void fill_metrics(ak_world *w, ak_rec_metrics *m)
 
 static int sample(ak_world *w)
 {
+    w->last_sample_us = w->now;
     ak_rec_metrics m;
     fill_metrics(w, &m);
     w->total.spend_raw += w->period.spend_raw;
@@ -1048,6 +1063,14 @@ int ak_sim_step(ak_sim *w)
     w->events++;
     if (e.kind == W_EV_END) {
         w->ended = true;
+        /* a duration off the sampling grid: one last row for the flows since the last one */
+        if (w->rec && w->last_sample_us < w->now) {
+            int rc = sample(w);
+            if (rc) {
+                w->failed = rc < 0 ? rc : AK_EINVAL;
+                return w->failed;
+            }
+        }
         return 0;
     }
     int rc = dispatch(w, &e);

@@ -547,9 +547,11 @@ int ak_rec_open(const char *path, ak_rec **out, char *errbuf, size_t cap)
      * but recording the same rows. */
     /* A 64 MiB page cache: a year of a large network inserts millions of rows whose indexes
      * (by provider, by tenant) land on random pages; with SQLite's 2 MiB default most of those
-     * inserts read a page back from the file. */
+     * inserts read a page back from the file. Checkpoints (each a write back and an fsync)
+     * every 16,384 pages (64 MiB of WAL) rather than SQLite's 1,000. */
     if ((status = exec1(rec, "PRAGMA synchronous = NORMAL")) ||
         (status = exec1(rec, "PRAGMA cache_size = -65536")) ||
+        (status = exec1(rec, "PRAGMA wal_autocheckpoint = 16384")) ||
         (status = exec1(rec, "PRAGMA foreign_keys = ON")) || (status = schema(rec)) ||
         (status = exec1(rec, "PRAGMA journal_mode = WAL")))
         goto failed;

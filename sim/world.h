@@ -177,6 +177,7 @@ typedef struct ak_world {
     int64_t leased[4], capacity[4];
     ak_dec active_rate;      /* sum of active lease prices per block */
     w_flows period, total;
+    ak_usec last_sample_us;  /* time of the last metrics row (0: none yet) */
     int64_t leases_total, tx_failed;
     int64_t failures[AK_MSG_COUNT][AK_ERR_COUNT]; /* failed messages by type and -status */
 
@@ -212,6 +213,8 @@ int world_fail(ak_world *w, const char *fmt, ...) __attribute__((format(printf, 
 
 /* The escrow account of a deployment record, NULL if it has none. */
 const ak_escrow_account *world_dep_account(const ak_world *w, const w_dep *d);
+/* The sum of the rates of the account's open payments (per block). */
+ak_dec world_account_rate(const ak_world *w, const ak_escrow_account *a);
 /* Blocks until the account's funds no longer cover its payments, counted from the last
  * committed height: floor(funds / rate) - (height - settled_at); INT64_MAX with no rate. */
 int64_t world_blocks_remaining(const ak_world *w, const ak_escrow_account *a);
