@@ -385,27 +385,10 @@ const ak_dist_type *ak_dist_find(const char *name)
 
 /* ---- reading ---- */
 
-static const char *kind(const cJSON *n)
-{
-    if (cJSON_IsObject(n))
-        return "an object";
-    if (cJSON_IsArray(n))
-        return "a list";
-    if (cJSON_IsString(n))
-        return "a string";
-    if (cJSON_IsNumber(n))
-        return "a number";
-    if (cJSON_IsBool(n))
-        return "a boolean";
-    if (cJSON_IsNull(n))
-        return "null";
-    return "nothing";
-}
-
 static double number(jr *r, const cJSON *node)
 {
     if (!cJSON_IsNumber(node))
-        jr_fail(r, node, "expected a number, found %s", kind(node));
+        jr_fail(r, node, "expected a number, found %s", jr_kind(node));
     if (!isfinite(node->valuedouble))
         jr_fail(r, node, "expected a finite number, found %g", node->valuedouble);
     return node->valuedouble;
@@ -530,7 +513,7 @@ void ak_dist_read(jr *r, const cJSON *node, ak_dist *out)
         jr_fail(r, node,
                 "expected a number or a distribution like {\"dist\": \"lognormal\", \"mu\": 0, "
                 "\"sigma\": 1}, found %s",
-                kind(node));
+                jr_kind(node));
     }
     *out = d;
 }

@@ -289,8 +289,10 @@ _Noreturn void jr_missing(jr *r, const cJSON *obj, const char *key)
     fail_suffix(r, obj, suffix, "required key is missing");
 }
 
-static const char *kind(const cJSON *n)
+const char *jr_kind(const cJSON *n)
 {
+    if (!n)
+        return "nothing";
     if (cJSON_IsObject(n))
         return "an object";
     if (cJSON_IsArray(n))
@@ -309,14 +311,14 @@ static const char *kind(const cJSON *n)
 const cJSON *jr_object(jr *r, const cJSON *node)
 {
     if (!cJSON_IsObject(node))
-        jr_fail(r, node, "expected an object, found %s", kind(node));
+        jr_fail(r, node, "expected an object, found %s", jr_kind(node));
     return node;
 }
 
 const cJSON *jr_array(jr *r, const cJSON *node)
 {
     if (!cJSON_IsArray(node))
-        jr_fail(r, node, "expected a list, found %s", kind(node));
+        jr_fail(r, node, "expected a list, found %s", jr_kind(node));
     return node;
 }
 
@@ -418,7 +420,7 @@ const cJSON *jr_req(jr *r, const cJSON *obj, const char *key)
 const char *jr_string(jr *r, const cJSON *node, size_t *len)
 {
     if (!cJSON_IsString(node) || !node->valuestring)
-        jr_fail(r, node, "expected a string, found %s", kind(node));
+        jr_fail(r, node, "expected a string, found %s", jr_kind(node));
     if (len)
         *len = strlen(node->valuestring);
     return node->valuestring;
@@ -427,7 +429,7 @@ const char *jr_string(jr *r, const cJSON *node, size_t *len)
 bool jr_bool(jr *r, const cJSON *node)
 {
     if (!cJSON_IsBool(node))
-        jr_fail(r, node, "expected true or false, found %s", kind(node));
+        jr_fail(r, node, "expected true or false, found %s", jr_kind(node));
     return cJSON_IsTrue(node);
 }
 
@@ -472,7 +474,7 @@ static void read_integer(jr *r, const cJSON *node, bool *neg, uint64_t *mag, con
             jr_fail(r, node, "expected an integer%s, found \"%.40s\"", range, node->valuestring);
         return;
     }
-    jr_fail(r, node, "expected an integer%s, found %s", range, kind(node));
+    jr_fail(r, node, "expected an integer%s, found %s", range, jr_kind(node));
 }
 
 int64_t jr_int(jr *r, const cJSON *node, int64_t min, int64_t max)

@@ -80,6 +80,10 @@ bool jr_bool(jr *r, const cJSON *node);
 int64_t jr_int(jr *r, const cJSON *node, int64_t min, int64_t max);
 uint64_t jr_uint(jr *r, const cJSON *node, uint64_t max);
 
+/* What a node is, for messages: "an object", "a list", "a string", "a number", "a boolean",
+ * "null"; "nothing" for NULL. */
+const char *jr_kind(const cJSON *n);
+
 /* Number of elements of an array node. */
 int jr_len(const cJSON *arr);
 
