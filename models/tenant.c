@@ -53,7 +53,6 @@ void world_dep_spec(const ak_world *w, const w_dep *d, uint32_t count, ak_group_
     memset(g, 0, sizeof *g);
     memset(u, 0, sizeof *u);
     memset(vol, 0, sizeof *vol);
-    const ak_sc_workload *wl = &w->sc->workloads[d->workload];
     u->id = 1;
     u->cpu_millis = (uint64_t)d->need[W_CPU];
     u->memory_bytes = (uint64_t)d->need[W_MEM];
@@ -71,7 +70,6 @@ void world_dep_spec(const ak_world *w, const w_dep *d, uint32_t count, ak_group_
     g->name = w->name_group;
     g->units = u;
     g->nunits = 1;
-    (void)wl;
 }
 
 /* Make sure tenant t holds at least `need` uakt, buying the difference from the holders. */
