@@ -120,12 +120,42 @@ static uint32_t step_vals(ak_cval *v, uint32_t n, int64_t total, const uint32_t 
 }
 
 /* IncrementProposerPriority(times) on a non-empty array: one rescale, one centering, then
- * `times` steps. Returns the index picked by the last step. */
+ * `times` steps. Returns the index picked by the last step.
+ *
+ * The same arithmetic as rescale_vals then center_vals, with their scans fused: one pass finds
+ * the minimum, the maximum and the sum; the rescale pass runs only when the spread is too
+ * wide (then the sum is taken again), and the centering pass only when the average is not 0.
+ * In steady state a step leaves the sum as it was (it adds the total power and takes it off
+ * one validator), so after the first centering the average stays 0 and a block costs this
+ * scan and one step. */
 static uint32_t increment_vals(ak_cval *v, uint32_t n, int64_t total, const uint32_t *rank,
                                int64_t times)
 {
-    rescale_vals(v, n, sat_add(total, total)); /* AK_PRIORITY_WINDOW_FACTOR * total */
-    center_vals(v, n);
+    int64_t diff_max = sat_add(total, total); /* AK_PRIORITY_WINDOW_FACTOR * total */
+    int64_t mx = INT64_MIN, mn = INT64_MAX;
+    __int128 sum = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        int64_t p = v[i].priority;
+        if (p < mn)
+            mn = p;
+        if (p > mx)
+            mx = p;
+        sum += p;
+    }
+    if (diff_max > 0 && (__int128)mx - mn > diff_max) {
+        rescale_vals(v, n, diff_max);
+        sum = 0;
+        for (uint32_t i = 0; i < n; i++)
+            sum += v[i].priority;
+    }
+    /* shiftByAvgProposerPriority: big.Int Div is Euclidean, i.e. the floor for a positive n */
+    __int128 q = sum / n;
+    if (sum % n != 0 && sum < 0)
+        q -= 1;
+    int64_t avg = (int64_t)q;
+    if (avg != 0)
+        for (uint32_t i = 0; i < n; i++)
+            v[i].priority = sat_sub(v[i].priority, avg);
     uint32_t best = 0;
     for (int64_t t = 0; t < times; t++)
         best = step_vals(v, n, total, rank);
