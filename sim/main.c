@@ -13,6 +13,7 @@
 
 #include <gsl/gsl_errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -120,7 +121,8 @@ static const char run_usage[] =
     "  --help              print this help\n"
     "\n"
     "exit status: 0 the run completed, 1 it failed (an invariant broke, the database could not\n"
-    "be written), 2 the scenario or an option is invalid or the output cannot be opened.\n";
+    "be written), 2 the scenario or an option is invalid or the output cannot be opened, 130 it\n"
+    "was interrupted (SIGINT or SIGTERM; the run is recorded as failed).\n";
 
 static const char validate_usage[] =
     "usage: akashsim validate SCENARIO.json [--set PATH=VALUE]...\n"
@@ -293,6 +295,16 @@ static int cmd_validate(int argc, char **argv)
     return 0;
 }
 
+/* Set by SIGINT or SIGTERM: the run stops at the next event, is recorded as failed
+ * ("interrupted"), and the command exits 130. The only global of the program, as a signal
+ * handler needs one. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    interrupted = sig;
+}
+
 static double wall_now(void)
 {
     struct timespec ts;
@@ -344,6 +356,12 @@ static int cmd_run(int argc, char **argv)
         return st;
     if (!a.file)
         a.file = "scenarios/baseline.json";
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     ak_scenario *sc;
     char why[1100];
     int rc = ak_scenario_load(a.file, a.sets, a.nsets, a.seed, &sc, why, sizeof why);
@@ -391,6 +409,8 @@ static int cmd_run(int argc, char **argv)
     double last = t0;
     uint64_t last_events = 0;
     for (;;) {
+        if (interrupted)
+            break;
         rc = ak_sim_step(sim);
         if (rc <= 0)
             break;
@@ -415,7 +435,15 @@ static int cmd_run(int argc, char **argv)
     ak_sim_summary sum;
     ak_sim_summarize(sim, &sum);
     int status = 0;
-    if (rc < 0) {
+    if (interrupted) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "interrupted by signal %d at %.2f simulated days",
+                 (int)interrupted, (double)ak_sim_time(sim) / 86400e6);
+        fprintf(stderr, "akashsim run: %s: %s; run %lld is recorded as failed\n", sc->file, msg,
+                (long long)run_id);
+        ak_rec_end_run(rec, false, msg, wall, sum.events, sum.blocks);
+        status = 130;
+    } else if (rc < 0) {
         fprintf(stderr, "akashsim run: %s: %s\n", sc->file, ak_sim_errmsg(sim));
         ak_rec_end_run(rec, false, ak_sim_errmsg(sim), wall, sum.events, sum.blocks);
         status = 1;

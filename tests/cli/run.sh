@@ -752,5 +752,20 @@ if expect "run: the small scenario" 0 run "$tmp/small.json" -o "$tmp/small.db" -
     ok "run: the small scenario"
 elif [ $rc -eq 0 ]; then bad "run: the small scenario" "runs: $(db_runs "$tmp/small.db")"; fi
 
+# SIGTERM during a run: exit 130, the run recorded as failed ("interrupted"), never complete
+"$akashsim" run "$baseline" -o "$tmp/int.db" >"$out" 2>"$err" &
+pid=$!
+sleep 1
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+if [ $rc -ne 130 ]; then
+    bad "run: interrupted by SIGTERM" "exit status $rc, expected 130"
+elif [ "$(db_runs "$tmp/int.db")" != "failed" ] || ! grep -q "interrupted by signal 15" "$err"; then
+    bad "run: interrupted by SIGTERM" "runs: $(db_runs "$tmp/int.db")"
+else
+    ok "run: interrupted by SIGTERM"
+fi
+
 echo "cli tests: $pass passed, $fail failed"
 [ $fail -eq 0 ]
