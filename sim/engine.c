@@ -278,20 +278,25 @@ static int genesis(ak_world *w, char *why, size_t cap)
 
     /* providers */
     w->providers = calloc(sc->nproviders ? sc->nproviders : 1, sizeof *w->providers);
+    /* bucket 0 holds every provider (CPU orders); bucket 1 + g holds every provider with the
+     * GPU model of fleet g, g being the first fleet with that model (other buckets are empty) */
     w->nbuckets = 1 + sc->nfleets;
     w->buckets = calloc(w->nbuckets, sizeof *w->buckets);
     w->nbucket = calloc(w->nbuckets, sizeof *w->nbucket);
-    w->bucket_model = calloc(w->nbuckets, sizeof *w->bucket_model);
-    if (!w->providers || !w->buckets || !w->nbucket || !w->bucket_model)
+    if (!w->providers || !w->buckets || !w->nbucket)
         return AK_ENOMEM;
-    if (!(w->buckets[0] = calloc(sc->nproviders ? sc->nproviders : 1, sizeof(uint32_t))))
-        return AK_ENOMEM;
-    /* bucket 1 + f holds the providers of every fleet with fleet f's GPU model */
+    uint32_t fleet_bucket[AK_SC_MAX_FLEETS], size[1 + AK_SC_MAX_FLEETS] = {sc->nproviders};
     for (uint32_t f = 0; f < sc->nfleets; f++) {
-        w->bucket_model[1 + f] = sc->fleets[f].gpu_model;
-        if (!(w->buckets[1 + f] = calloc(sc->nproviders ? sc->nproviders : 1, sizeof(uint32_t))))
-            return AK_ENOMEM;
+        fleet_bucket[f] = 0;
+        for (uint32_t g = 0; g <= f && sc->fleets[f].gpu_model[0] && !fleet_bucket[f]; g++)
+            if (strcmp(sc->fleets[g].gpu_model, sc->fleets[f].gpu_model) == 0)
+                fleet_bucket[f] = 1 + g;
+        if (fleet_bucket[f])
+            size[fleet_bucket[f]] += sc->fleets[f].count;
     }
+    for (uint32_t b = 0; b < w->nbuckets; b++)
+        if (size[b] && !(w->buckets[b] = calloc(size[b], sizeof(uint32_t))))
+            return AK_ENOMEM;
     gsl_rng *rp = w->rng_providers;
     uint32_t pi = 0;
     for (uint32_t f = 0; f < sc->nfleets; f++) {
@@ -347,10 +352,8 @@ static int genesis(ak_world *w, char *why, size_t cap)
             if ((rc = ak_map_put(&w->provider_index, ak_key2(pv->addr, 0), pi)))
                 return rc;
             w->buckets[0][w->nbucket[0]++] = pi;
-            if (fl->gpu_model[0])
-                for (uint32_t g = 0; g < sc->nfleets; g++)
-                    if (strcmp(sc->fleets[g].gpu_model, fl->gpu_model) == 0)
-                        w->buckets[1 + g][w->nbucket[1 + g]++] = pi;
+            if (fleet_bucket[f])
+                w->buckets[fleet_bucket[f]][w->nbucket[fleet_bucket[f]]++] = pi;
         }
     }
     w->nproviders = pi;
@@ -486,7 +489,6 @@ void ak_sim_destroy(ak_sim *w)
         free(w->buckets[b]);
     free(w->buckets);
     free(w->nbucket);
-    free(w->bucket_model);
     free(w->tenants);
     free(w->deps);
     free(w->bids);

@@ -138,10 +138,10 @@ typedef struct ak_world {
 
     w_provider *providers;
     uint32_t nproviders;
-    uint32_t **buckets;      /* buckets[0]: every provider; [1 + f]: fleets with a GPU model */
+    uint32_t **buckets;      /* [0]: every provider; [1 + g]: every provider with the GPU model
+                                of fleet g, the first fleet with it (other buckets empty) */
     uint32_t *nbucket;
     uint32_t nbuckets;
-    const char **bucket_model; /* GPU model of bucket b (b >= 1) */
     w_tenant *tenants;
     uint32_t ntenants;
     ak_map tenant_index;     /* addr -> tenant */
