@@ -1584,6 +1584,14 @@ int ak_app_deliver(ak_app *app, const ak_msg *m, ak_tx_result *res)
     if (rc) {
         return res->code = rc; /* nothing ran, nothing to undo */
     }
+    /* A chain message may read or change validator rewards, or a commission rate the lazy
+     * accrual assumes fixed: apply what accrued first, outside the transaction (it changes
+     * the representation, not the state). Market messages never touch them. */
+    if (m->type >= AK_MSG_CREATE_VALIDATOR && app->chain_started) {
+        app->distribution.cache.steady = false;
+        if ((rc = ak_dist_sync(app)))
+            return res->code = rc;
+    }
     size_t nevents = app->nevents;
     ak_store_begin(&app->store);
     rc = handlers[m->type].handle(app, m, res);
@@ -1738,8 +1746,16 @@ static uint64_t digest_map(uint64_t h, const ak_map *m)
     return fold(h, &x, sizeof x) ^ m->len;
 }
 
+int ak_app_sync(ak_app *app)
+{
+    return app->chain_started ? ak_dist_sync(app) : 0;
+}
+
 uint64_t ak_app_digest(const ak_app *app)
 {
+    /* lazily accrued rewards are applied first (a change of representation only), so that a
+     * digest covers them whatever the accrual's state */
+    ak_app_sync((ak_app *)app);
     uint64_t h = 0;
     h = fold(h, &app->height, sizeof app->height);
     h = fold(h, &app->params, sizeof app->params);

@@ -181,6 +181,13 @@ const ak_vote_info *ak_app_last_commit(const ak_app *app, uint32_t *n);
 ak_unix ak_app_time(const ak_app *app);
 ak_rules ak_app_rules(const ak_app *app);
 
+/* Distribution accrues block rewards lazily while nothing but blocks happens (a block adds
+ * what the previous one added, so it only counts itself); every message, hook, query,
+ * ak_app_check and ak_app_digest applies the accrued amounts first. Code that reads module
+ * state directly (the records behind ak_app_distribution) must call this first. 0 or
+ * AK_EOVERFLOW. */
+int ak_app_sync(ak_app *app);
+
 /* Events emitted since the current block began. */
 const ak_event *ak_app_events(const ak_app *app, size_t *n);
 

@@ -182,6 +182,9 @@ int ak_dist_before_validator_slashed(ak_app *app, uint32_t val, ak_dec fraction)
 int ak_dist_after_validator_removed(ak_app *app, uint32_t val);
 /* BeginBlock allocation of the fee collector to the LastCommit (section 4.1). */
 int ak_dist_begin_block(ak_app *app);
+/* Apply the rewards accrued lazily in steady state (ak_dist_cache.pending) to the validator
+ * records. Journaled inside a transaction. 0 or AK_EOVERFLOW. */
+int ak_dist_sync(ak_app *app);
 int ak_dist_deliver(ak_app *app, const ak_msg *m, ak_tx_result *res);
 int ak_dist_check(const ak_app *app, char *err, size_t cap);
 /* Rewards a delegation has earned so far (without withdrawing), in uakt. */

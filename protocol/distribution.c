@@ -381,8 +381,52 @@ static int withdraw_rewards(ak_app *app, uint32_t del, ak_amount *paid)
 
 /* ---- hooks called by staking (chain-rules.md 4.6; keeper/hooks.go) ---- */
 
+/* ---- lazy accrual (see ak_dist_cache) ---- */
+
+int ak_dist_sync(ak_app *app)
+{
+    ak_dist_cache *c = &app->distribution.cache;
+    if (c->pending == 0)
+        return 0;
+    __int128 k = c->pending;
+    for (uint32_t i = 0; i < c->n; i++) {
+        const ak_dist_slot *s = &c->slots[i];
+        if (s->reward.v == 0)
+            continue;
+        ak_val_dist *vd = s->vd;
+        TOUCH(vd);
+        __int128 dc, ds, dr;
+        if (__builtin_mul_overflow(s->commission.v, k, &dc) ||
+            __builtin_mul_overflow(s->shared.v, k, &ds) ||
+            __builtin_mul_overflow(s->reward.v, k, &dr) ||
+            __builtin_add_overflow(vd->commission.v, dc, &vd->commission.v) ||
+            __builtin_add_overflow(vd->cur_rewards.v, ds, &vd->cur_rewards.v) ||
+            __builtin_add_overflow(vd->outstanding.v, dr, &vd->outstanding.v))
+            return AK_EOVERFLOW;
+    }
+    TOUCH(&c->pending);
+    c->pending = 0;
+    return 0;
+}
+
+/* Before a hook or a message touches validator rewards: apply what accrued, and check the
+ * slots against their validators again at the next block. */
+static int sync_for_change(ak_app *app)
+{
+    app->distribution.cache.steady = false;
+    return ak_dist_sync(app);
+}
+
+#define SYNC_FIRST(app)                                                                            \
+    do {                                                                                           \
+        int sync_rc_ = sync_for_change(app);                                                       \
+        if (sync_rc_)                                                                              \
+            return sync_rc_;                                                                       \
+    } while (0)
+
 int ak_dist_after_validator_created(ak_app *app, uint32_t val)
 {
+    SYNC_FIRST(app);
     ak_distribution *d = &app->distribution;
     if (grow_to(&d->vals, val))
         return AK_ENOMEM;
@@ -405,18 +449,21 @@ int ak_dist_after_validator_created(ak_app *app, uint32_t val)
 
 int ak_dist_before_delegation_created(ak_app *app, uint32_t val)
 {
+    SYNC_FIRST(app);
     uint64_t ended;
     return increment_period(app, val, &ended);
 }
 
 int ak_dist_before_delegation_shares_modified(ak_app *app, uint32_t del)
 {
+    SYNC_FIRST(app);
     ak_amount paid;
     return withdraw_rewards(app, del, &paid);
 }
 
 int ak_dist_after_delegation_modified(ak_app *app, uint32_t del)
 {
+    SYNC_FIRST(app);
     return initialize_delegation(app, del);
 }
 
@@ -425,6 +472,7 @@ int ak_dist_after_delegation_modified(ak_app *app, uint32_t del)
  * key order. */
 int ak_dist_before_validator_slashed(ak_app *app, uint32_t val, ak_dec fraction)
 {
+    SYNC_FIRST(app);
     if (ak_dec_is_negative(fraction) || ak_dec_cmp(fraction, ak_dec_from_raw(DEC_ONE)) > 0)
         return AK_EPANIC; /* "fraction must be >=0 and <=1" */
     uint64_t period;
@@ -470,6 +518,7 @@ int ak_dist_before_validator_slashed(ak_app *app, uint32_t val, ak_dec fraction)
  * delegations left) to the community pool, then delete every record of the validator. */
 int ak_dist_after_validator_removed(ak_app *app, uint32_t val)
 {
+    SYNC_FIRST(app);
     ak_val_dist *vd = val_dist(app, val);
     if (!vd)
         return 0; /* nothing stored: the SDK reads empty records */
@@ -763,7 +812,22 @@ int ak_dist_begin_block(ak_app *app)
 
     ak_dist_cache *c = &app->distribution.cache;
     ak_dec tax = app->params.distribution.community_tax;
-    if (cache_same_commit(c, app->votes, app->nvotes) && c->total == total) {
+    ak_dec remaining;
+    bool same = cache_same_commit(c, app->votes, app->nvotes) && c->total == total;
+    if (same && c->steady && c->rewards_valid && c->fees == fees && c->tax.v == tax.v) {
+        /* Steady state: every slot would add exactly what it added last block, so the block
+         * only counts itself; ak_dist_sync adds pending x the amounts when anything looks. */
+        c->hits++;
+        TOUCH(&c->pending);
+        c->pending++;
+        if (ak_dec_sub(ak_dec_from_int(fees), c->sum_rewards, &remaining))
+            return AK_EOVERFLOW;
+        return pool_add(app, remaining);
+    }
+    /* the slots' amounts may change below: apply what accrued at the old ones first */
+    if ((rc = ak_dist_sync(app)))
+        return rc;
+    if (same) {
         c->hits++;
     } else {
         c->misses++;
@@ -802,8 +866,8 @@ int ak_dist_begin_block(ak_app *app)
             __builtin_add_overflow(vd->outstanding.v, s->reward.v, &vd->outstanding.v))
             return AK_EOVERFLOW;
     }
+    c->steady = true; /* every slot was just checked against its validator */
     /* community pool += F - Σ reward: the tax and all truncation dust */
-    ak_dec remaining;
     if (ak_dec_sub(ak_dec_from_int(fees), c->sum_rewards, &remaining))
         return AK_EOVERFLOW;
     return pool_add(app, remaining);
@@ -879,6 +943,7 @@ static int h_withdraw_commission(ak_app *app, const ak_msg *m, ak_tx_result *res
 
 int ak_dist_deliver(ak_app *app, const ak_msg *m, ak_tx_result *res)
 {
+    SYNC_FIRST(app);
     switch (m->type) {
     case AK_MSG_WITHDRAW_DELEGATOR_REWARD:
         return h_withdraw_reward(app, m, res);
@@ -895,6 +960,7 @@ int ak_dist_deliver(ak_app *app, const ak_msg *m, ak_tx_result *res)
  * ratio the increment would store is computed without writing anything. */
 int ak_dist_pending_rewards(ak_app *app, uint32_t del, ak_dec *out)
 {
+    SYNC_FIRST(app);
     if (del >= app->staking.dels.len)
         return AK_EINVAL;
     const ak_delegation *d = ak_del(app, del);
@@ -928,6 +994,12 @@ int ak_dist_pending_rewards(ak_app *app, uint32_t del, ak_dec *out)
 
 int ak_dist_check(const ak_app *app, char *err, size_t cap)
 {
+    /* apply lazily accrued rewards first: a change of representation, not of state (the app is
+     * never a const object; checks take it const because they change nothing observable) */
+    if (ak_dist_sync((ak_app *)app)) {
+        snprintf(err, cap, "distribution: accrued rewards overflow");
+        return AK_EINVARIANT;
+    }
     const ak_distribution *d = &app->distribution;
     int rc = 0;
     uint32_t nh = d->hist.len;

@@ -102,6 +102,13 @@ typedef struct ak_dist_cache {
     ak_dec vtax;             /* community tax vq, vr were computed with */
     ak_dec sum_rewards;      /* Σ reward */
     uint64_t hits, misses;   /* statistics: blocks served from the cache, rebuilds */
+    /* Lazy accrual: while nothing but blocks happens (steady), a block that would add every
+     * slot's amounts again only counts itself in `pending`; ak_dist_sync adds pending x the
+     * amounts to the validator records. So `pending` is part of the state (journaled like it)
+     * until synced; everything that reads or writes a validator's rewards syncs first. */
+    int64_t pending;
+    bool steady;             /* the slots were checked against their validators since the last
+                                message or hook that could change one */
 } ak_dist_cache;
 
 typedef struct ak_distribution {

@@ -2057,6 +2057,9 @@ static ak_unix now(const rp *p)
 static bool write_state(rp *p, jw *w)
 {
     const ak_strtab *strs = p->strs;
+    /* the dump reads module records directly: apply lazily accrued rewards first */
+    if (ak_app_sync(p->app))
+        return false;
     sw s;
     ak_arena_init(&s.arena);
     s.oom = false;
