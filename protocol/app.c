@@ -1589,7 +1589,8 @@ int ak_app_deliver(ak_app *app, const ak_msg *m, ak_tx_result *res)
      * the representation, not the state). Market messages never touch them. */
     if (m->type >= AK_MSG_CREATE_VALIDATOR && app->chain_started) {
         app->distribution.cache.steady = false;
-        if ((rc = ak_dist_sync(app)))
+        app->slashing.steady = false;
+        if ((rc = ak_dist_sync(app)) || (rc = ak_slashing_sync(app)))
             return res->code = rc;
     }
     size_t nevents = app->nevents;
@@ -1748,7 +1749,10 @@ static uint64_t digest_map(uint64_t h, const ak_map *m)
 
 int ak_app_sync(ak_app *app)
 {
-    return app->chain_started ? ak_dist_sync(app) : 0;
+    if (!app->chain_started)
+        return 0;
+    int rc = ak_dist_sync(app);
+    return rc ? rc : ak_slashing_sync(app);
 }
 
 uint64_t ak_app_digest(const ak_app *app)

@@ -197,6 +197,9 @@ void ak_slashing_fini(ak_slashing *s);
 
 int ak_slashing_after_validator_bonded(ak_app *app, uint32_t val);
 int ak_slashing_begin_block(ak_app *app);
+/* Apply the blocks counted lazily in steady state (ak_slashing.pending) to the signing infos.
+ * Journaled inside a transaction. 0 or AK_EOVERFLOW. */
+int ak_slashing_sync(ak_app *app);
 int ak_evidence_begin_block(ak_app *app, const ak_evidence *ev, uint32_t n);
 int ak_slashing_deliver(ak_app *app, const ak_msg *m, ak_tx_result *res);
 const ak_signing_info *ak_slashing_info(const ak_app *app, ak_addr addr);

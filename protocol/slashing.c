@@ -82,6 +82,9 @@ void ak_slashing_fini(ak_slashing *s)
 
 const ak_signing_info *ak_slashing_info(const ak_app *app, ak_addr addr)
 {
+    /* apply the lazily counted blocks first: a change of representation only */
+    if (ak_slashing_sync((ak_app *)app))
+        return NULL;
     uint32_t h = find_info(app, addr);
     return h == AK_POOL_NONE ? NULL : info_at(app, h);
 }
@@ -132,10 +135,45 @@ static void clear_bitmap(ak_app *app, ak_signing_info *si)
 
 /* ---- hooks ---- */
 
+/* ---- lazy liveness bookkeeping (see ak_slashing) ---- */
+
+int ak_slashing_sync(ak_app *app)
+{
+    ak_slashing *sl = &app->slashing;
+    if (sl->pending == 0)
+        return 0;
+    const int64_t k = sl->pending, window = sl->cached_window;
+    for (uint32_t i = 0; i < sl->nsteady; i++) {
+        ak_slashing_slot *s = &sl->slots[i];
+        if (!s->advances)
+            continue;
+        ak_signing_info *si = s->si;
+        TOUCH(si);
+        if (__builtin_add_overflow(si->index_offset, k, &si->index_offset))
+            return AK_EOVERFLOW;
+        if (si->cursor_window == window)
+            si->cursor = (int64_t)(((__int128)si->cursor + k) % window);
+    }
+    TOUCH(&sl->pending);
+    sl->pending = 0;
+    return 0;
+}
+
+/* Before anything reads or writes a signing info or jails: apply what accrued, and take the
+ * full path at the next block. */
+static int sync_for_change(ak_app *app)
+{
+    app->slashing.steady = false;
+    return ak_slashing_sync(app);
+}
+
 /* AfterValidatorBonded (keeper/hooks.go): StartHeight = H on an existing signing info, all
  * else kept; otherwise a new one {H, 0, time.Unix(0, 0), false, 0}. */
 int ak_slashing_after_validator_bonded(ak_app *app, uint32_t val)
 {
+    int sync_rc = sync_for_change(app);
+    if (sync_rc)
+        return sync_rc;
     ak_addr addr = ak_val(app, val)->addr;
     uint32_t h = find_info(app, addr);
     if (h != AK_POOL_NONE) {
@@ -188,7 +226,7 @@ static int reserve_slots(ak_slashing *sl, uint32_t n)
     if (!ns)
         return AK_ENOMEM;
     for (uint32_t i = sl->cap_slots; i < nc; i++)
-        ns[i] = (ak_slashing_slot){AK_ADDR_NONE, AK_POOL_NONE, NULL, NULL};
+        ns[i] = (ak_slashing_slot){AK_ADDR_NONE, AK_POOL_NONE, NULL, NULL, false};
     sl->slots = ns;
     sl->cap_slots = nc;
     return 0;
@@ -243,19 +281,39 @@ int ak_slashing_begin_block(ak_app *app)
     uint32_t n = app->nvotes;
     if (n == 0)
         return 0;
-    int rc = refresh_window(sl, &app->params.slashing);
-    if (rc || (rc = reserve_slots(sl, n)))
+    const ak_slashing_params *sp = &app->params.slashing;
+    if (sl->steady && n == sl->nsteady && sl->cached_window == sp->signed_blocks_window &&
+        ak_dec_cmp(sl->cached_min_signed, sp->min_signed_per_window) == 0) {
+        /* steady: the same validators, all signing, none with a miss in its window; a block
+         * would only advance the offsets, so it counts itself (see ak_slashing) */
+        uint32_t i = 0;
+        while (i < n && app->votes[i].addr == sl->slots[i].addr &&
+               app->votes[i].flag != AK_FLAG_ABSENT)
+            i++;
+        if (i == n) {
+            TOUCH(&sl->pending);
+            sl->pending++;
+            return 0;
+        }
+    }
+    int rc = ak_slashing_sync(app);
+    sl->steady = false;
+    if (rc || (rc = refresh_window(sl, sp)) || (rc = reserve_slots(sl, n)))
         return rc;
     const int64_t window = sl->cached_window;
     const int64_t max_missed = sl->max_missed;
     const ak_height height = app->height;
+    bool steady = true;
     for (uint32_t i = 0; i < n; i++) {
         const ak_vote_info *vi = &app->votes[i];
         ak_slashing_slot *s = &sl->slots[i];
+        s->advances = false;
         /* IsValidatorJailed: a jailed validator is not processed at all */
         ak_validator *v = slot_validator(app, s, vi->addr);
-        if (unlikely(!v) || v->jailed)
+        if (unlikely(!v) || v->jailed) {
+            steady = steady && v; /* a jailed one stays put while steady; no validator: check */
             continue;
+        }
         ak_signing_info *si = s->si;
         if (unlikely(!si || si->addr != vi->addr)) {
             uint32_t ih = find_info(app, vi->addr);
@@ -283,8 +341,13 @@ int ak_slashing_begin_block(ak_app *app)
              * `validator != nil && !validator.IsJailed()` holds */
             if ((rc = punish_downtime(app, si, s->val, vi->power, window)))
                 return rc;
+            steady = false;
         }
+        s->advances = true;
+        steady = steady && !missed && si->missed == 0;
     }
+    sl->steady = steady;
+    sl->nsteady = n;
     return 0;
 }
 
@@ -326,6 +389,11 @@ static int handle_equivocation(ak_app *app, const ak_evidence *e)
 
 int ak_evidence_begin_block(ak_app *app, const ak_evidence *ev, uint32_t n)
 {
+    if (n > 0) {
+        int sync_rc = sync_for_change(app);
+        if (sync_rc)
+            return sync_rc;
+    }
     for (uint32_t i = 0; i < n; i++) {
         int rc = handle_equivocation(app, &ev[i]);
         if (rc)
@@ -393,6 +461,9 @@ static int unjail(ak_app *app, ak_addr addr, ak_tx_result *res)
 
 int ak_slashing_deliver(ak_app *app, const ak_msg *m, ak_tx_result *res)
 {
+    int sync_rc = sync_for_change(app);
+    if (sync_rc)
+        return sync_rc;
     if (m->type != AK_MSG_UNJAIL)
         return AK_EINVAL;
     return unjail(app, m->validator.validator, res);
@@ -408,6 +479,10 @@ int ak_slashing_deliver(ak_app *app, const ak_msg *m, ak_tx_result *res)
 
 int ak_slashing_check(const ak_app *app, char *err, size_t cap)
 {
+    if (ak_slashing_sync((ak_app *)app)) {
+        snprintf(err, cap, "slashing: IndexOffset overflows");
+        return AK_EINVARIANT;
+    }
     const ak_slashing *sl = &app->slashing;
     /* AfterValidatorBonded gave every bonded validator a signing info */
     for (uint32_t h = 0; h < app->staking.vals.len; h++) {

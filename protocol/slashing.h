@@ -50,6 +50,7 @@ typedef struct ak_slashing_slot {
     uint32_t val;  /* its validator, or AK_POOL_NONE */
     struct ak_validator *v;  /* its address (pool objects never move), NULL with val NONE */
     ak_signing_info *si;     /* its signing info, or NULL */
+    bool advances;           /* steady state: its IndexOffset advances every block */
 } ak_slashing_slot;
 
 typedef struct ak_slashing {
@@ -61,6 +62,14 @@ typedef struct ak_slashing {
     int64_t cached_window;   /* signed_blocks_window max_missed was computed for; 0: none */
     ak_dec cached_min_signed;
     int64_t max_missed;      /* W - RoundInt64(min_signed_per_window * W) */
+    /* Lazy liveness bookkeeping: while every validator of an unchanged LastCommit signs and
+     * none has a missed block in its window, a block only advances IndexOffset by one for each
+     * validator not jailed. Such a block only counts itself in `pending` (state, journaled like
+     * it, until synced); ak_slashing_sync advances the signing infos of the `nsteady` slots
+     * marked `advances`. Everything that reads or writes a signing info syncs first. */
+    int64_t pending;
+    uint32_t nsteady;
+    bool steady;
 } ak_slashing;
 
 /* Set up an empty keeper on the store (caller memory). Allocates nothing. */

@@ -948,6 +948,66 @@ START_TEST(check_catches_corruption)
 }
 END_TEST
 
+/* Lazy liveness bookkeeping is exact: two apps take the same 1,500 blocks, in which d misses
+ * stretches of blocks (enough to be jailed once), is unjailed, a window change shrinks the
+ * window, and everyone else signs. One takes the full path every block, the other counts steady
+ * blocks lazily; their signing infos (offset, counter, start, jail, every bit of the window)
+ * agree at every comparison, and the lazy one did skip most blocks. */
+START_TEST(lazy_liveness_matches_full)
+{
+    ak_params p = slash_params(100, "0.5", 60, "0.01", "0.05");
+    fx f[2];
+    ak_addr d = 0, all[4];
+    for (int k = 0; k < 2; k++) {
+        cfx_init_params(&f[k], &p);
+        d = four_validators(&f[k], 10000000000000);
+        all[0] = fx_s(&f[k], "a");
+        all[1] = fx_s(&f[k], "b");
+        all[2] = fx_s(&f[k], "c");
+        all[3] = d;
+    }
+    uint64_t skipped = 0;
+    for (ak_height h = 1; h <= 1500; h++) {
+        bool absent = (h >= 200 && h < 320) || (h >= 700 && h < 720) || (h >= 1100 && h < 1105);
+        for (int k = 0; k < 2; k++) {
+            if (k == 0)
+                f[0].app->slashing.steady = false; /* the full path every block */
+            int64_t before = f[k].app->slashing.pending;
+            cfx_at_absent(&f[k], h, absent ? &d : NULL, absent ? 1 : 0);
+            if (k == 1 && f[1].app->slashing.pending > before)
+                skipped++;
+            if (h == 500) { /* d was jailed around 270; its jail (60 s) is over: unjail */
+                ak_msg m = {.type = AK_MSG_UNJAIL};
+                m.validator.validator = d;
+                fx_ok(&f[k], &m);
+            }
+            if (h == 900) { /* governance shrinks the window */
+                ak_params q = *ak_app_params(f[k].app);
+                q.slashing.signed_blocks_window = 50;
+                set_params(&f[k], &q);
+            }
+        }
+        if (h % 23 == 0 || h == 1500) {
+            for (int i = 0; i < 4; i++) {
+                const ak_signing_info *x = sinfo(&f[0], all[i]), *y = sinfo(&f[1], all[i]);
+                ck_assert_int_eq(x->index_offset, y->index_offset);
+                ck_assert_int_eq(x->missed, y->missed);
+                ck_assert_int_eq(x->start_height, y->start_height);
+                ck_assert_int_eq(x->jailed_until, y->jailed_until);
+                for (int64_t b = 0; b < 100; b++)
+                    ck_assert(ak_signing_info_missed_at(x, b) == ak_signing_info_missed_at(y, b));
+                ck_assert(cfx_val(&f[0], all[i])->jailed == cfx_val(&f[1], all[i])->jailed);
+            }
+            check_all(&f[1]);
+        }
+    }
+    ck_assert_int_gt(sinfo(&f[1], d)->jailed_until, 0); /* d was jailed on the way */
+    ck_assert_uint_gt(skipped, 1000);
+    fx_fini(&f[0]);
+    fx_fini(&f[1]);
+}
+END_TEST
+
 static Suite *slashing_suite(void)
 {
     Suite *s = suite_create("slashing");
@@ -957,6 +1017,7 @@ static Suite *slashing_suite(void)
     tcase_add_test(tc, banker_rounding_decides_jail);
     tcase_add_test(tc, bitmap_bits_clear_when_signed);
     tcase_add_test(tc, nil_counts_as_signed);
+    tcase_add_test(tc, lazy_liveness_matches_full);
     tcase_add_test(tc, window_shrink_keeps_bitmap);
     tcase_add_test(tc, window_growth_grows_bitmap);
     tcase_add_test(tc, last_commit_membership_change);
