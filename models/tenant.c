@@ -32,21 +32,6 @@
 
 #define BLOCKS_PER_DAY_NOMINAL(w) (86400e6 / (double)(w)->block_us)
 
-/* A Dec from a double rounded to 6 decimals (model quantities only: factors, budgets). */
-static ak_dec dec6(double x)
-{
-    return ak_dec_from_raw((__int128)llround(x * 1e6) * (__int128)1000000000000);
-}
-
-static int64_t clampi(double x, int64_t lo, int64_t hi)
-{
-    if (!(x >= (double)lo))
-        return lo;
-    if (x >= (double)hi)
-        return hi;
-    return (int64_t)llround(x);
-}
-
 void world_dep_spec(const ak_world *w, const w_dep *d, uint32_t count, ak_group_spec *g,
                     ak_resource_unit *u, ak_storage_volume *vol, ak_attr *gpu_attr)
 {
@@ -137,12 +122,12 @@ int tenant_arrival(ak_world *w)
     dep->tenant = ti;
     dep->workload = k;
     dep->dseq = t->next_dseq++;
-    dep->units = (uint32_t)clampi(units, 1, 10000);
-    dep->need[W_CPU] = clampi(cpu, (int64_t)AK_SPEC_CPU_MIN, (int64_t)AK_SPEC_CPU_MAX);
-    dep->need[W_MEM] = clampi(mem, 1, (int64_t)(AK_SPEC_MEM_MAX >> 20)) << 20;
-    dep->need[W_STORAGE] = clampi(sto, 5, (int64_t)(AK_SPEC_STORAGE_MAX >> 20)) << 20;
-    dep->need[W_GPU] = wl->gpu_model[0] ? clampi(gpus, 0, (int64_t)AK_SPEC_GPU_MAX) : 0;
-    dep->lifetime_us = clampi(life * 86400e6, 1000000, INT64_MAX / 4);
+    dep->units = (uint32_t)world_round(units, 1, 10000);
+    dep->need[W_CPU] = world_round(cpu, (int64_t)AK_SPEC_CPU_MIN, (int64_t)AK_SPEC_CPU_MAX);
+    dep->need[W_MEM] = world_round(mem, 1, (int64_t)(AK_SPEC_MEM_MAX >> 20)) << 20;
+    dep->need[W_STORAGE] = world_round(sto, 5, (int64_t)(AK_SPEC_STORAGE_MAX >> 20)) << 20;
+    dep->need[W_GPU] = wl->gpu_model[0] ? world_round(gpus, 0, (int64_t)AK_SPEC_GPU_MAX) : 0;
+    dep->lifetime_us = world_round(life * 86400e6, 1000000, INT64_MAX / 4);
     dep->created_us = w->now;
     dep->provider = UINT32_MAX;
 
@@ -157,7 +142,7 @@ int tenant_arrival(ak_world *w)
     ak_dec usd, rate;
     int rc = ak_pricing_script_usd(w->strs, &w->workload_budget[k], &g, &usd);
     if (rc == 0)
-        rc = ak_dec_mul(usd, dec6(factor < 0 ? 0 : factor), &usd);
+        rc = ak_dec_mul(usd, world_dec6(factor < 0 ? 0 : factor), &usd);
     if (rc == 0)
         rc = ak_pricing_script_rate(&w->workload_budget[k], usd, w->akt_usd, &rate);
     if (rc)

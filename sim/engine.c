@@ -17,6 +17,7 @@
 
 #include "errors.h"
 #include "jread.h"
+#include "jvalue.h"
 #include "params_json.h"
 #include "rng.h"
 #include "world.h"
@@ -196,25 +197,18 @@ static ak_script_prices prices_of(const ak_sc_usd *u)
     ak_script_prices p;
     ak_pricing_script_defaults(&p);
     /* USD targets to 6 decimals, as a Dec */
-#define D6(x) ak_dec_from_raw((__int128)llround((x) * 1e6) * (__int128)1000000000000)
-    p.cpu = D6(u->cpu);
-    p.memory = D6(u->memory);
-    p.ephemeral = D6(u->storage);
+    p.cpu = world_dec6(u->cpu);
+    p.memory = world_dec6(u->memory);
+    p.ephemeral = world_dec6(u->storage);
     p.hdd = p.ssd = p.nvme = p.ephemeral;
-    p.gpu = D6(u->gpu);
-    p.endpoint = D6(u->endpoint);
-#undef D6
+    p.gpu = world_dec6(u->gpu);
+    p.endpoint = world_dec6(u->endpoint);
     return p;
 }
 
 static int64_t draw_pos(const ak_dist *d, gsl_rng *r, double scale, int64_t lo)
 {
-    double x = ak_dist_sample(d, r) * scale;
-    if (!(x >= (double)lo))
-        return lo;
-    if (x > 9e18)
-        return (int64_t)9e18;
-    return (int64_t)llround(x);
+    return world_round(ak_dist_sample(d, r) * scale, lo, (int64_t)9e18);
 }
 
 static int set_params(ak_world *w, char *why, size_t cap)
@@ -418,7 +412,7 @@ int ak_sim_create(const ak_scenario *sc, const ak_sim_opts *opts, ak_sim **out, 
     w->rec = opts ? opts->rec : NULL;
     w->free_dep = w->free_bid = NONE;
     w->block_us = sc->timeouts.commit + sc->timeouts.gossip;
-    w->akt_usd = ak_dec_from_raw((__int128)llround(sc->akt_usd * 1e6) * (__int128)1000000000000);
+    w->akt_usd = world_dec6(sc->akt_usd);
     ak_map_init(&w->dep_index, NULL);
     ak_map_init(&w->tenant_index, NULL);
     ak_map_init(&w->provider_index, NULL);
@@ -537,8 +531,8 @@ static int rec_fail(ak_world *w, int rc)
 
 static void lease_id(const ak_world *w, const w_dep *d, char *buf, size_t cap)
 {
-    snprintf(buf, cap, "%s/%llu/1/1/%s", ak_strtab_get(w->strs, w->tenants[d->tenant].addr),
-             (unsigned long long)d->dseq, ak_strtab_get(w->strs, w->providers[d->provider].addr));
+    jv_format_bid_id(w->strs, (ak_bid_id){w->tenants[d->tenant].addr, d->dseq, 1, 1,
+                                          w->providers[d->provider].addr}, buf, cap);
 }
 
 static int record_lease(ak_world *w, const w_dep *d, int64_t closed_us, int64_t closed_h,
@@ -546,7 +540,7 @@ static int record_lease(ak_world *w, const w_dep *d, int64_t closed_us, int64_t 
 {
     if (!w->rec)
         return 0;
-    char id[256];
+    char id[JV_ID_STRLEN];
     lease_id(w, d, id, sizeof id);
     const ak_sc_workload *wl = &w->sc->workloads[d->workload];
     double per_block = dec_double(d->lease_price);
@@ -578,9 +572,9 @@ static int record_order(ak_world *w, const w_dep *d, int64_t closed_us, const ch
 {
     if (!w->rec)
         return 0;
-    char id[200];
-    snprintf(id, sizeof id, "%s/%llu/1/1", ak_strtab_get(w->strs, w->tenants[d->tenant].addr),
-             (unsigned long long)d->dseq);
+    char id[JV_ID_STRLEN];
+    jv_format_order_id(w->strs, (ak_order_id){w->tenants[d->tenant].addr, d->dseq, 1, 1}, id,
+                       sizeof id);
     ak_rec_order o = {
         .order_id = id,
         .tenant = ak_strtab_get(w->strs, w->tenants[d->tenant].addr),
@@ -676,10 +670,8 @@ static int on_lease_closed(ak_world *w, uint32_t d, const ak_event *ev)
         w->leased[k] -= dep->need[k] * (int64_t)dep->units;
     provider_lease_ended(w, d);
     uint32_t b = find_bid(w, dep, ev->id.provider);
-    if (b != NONE) {
-        w->bids[b].state = W_BID_RESERVED; /* so that release gives the capacity back */
-        provider_release(w, b);
-    }
+    if (b != NONE)
+        provider_release(w, b); /* the lease's capacity goes back */
     int rc = record_lease(w, dep, w->now, w->height, ev->reason);
     dep->state = W_DEP_CLOSING;
     return rc;

@@ -12,6 +12,7 @@
 #define AK_SIM_WORLD_H
 
 #include <gsl/gsl_rng.h>
+#include <math.h>
 
 #include "app.h"
 #include "errors.h"
@@ -187,6 +188,24 @@ typedef struct ak_world {
     int failed;              /* the status the run failed with, 0 while it has not */
     char err[512];
 } ak_world;
+
+/* ---- small conversions shared by the engine and the models ---- */
+
+/* A Dec from a model quantity (a USD target, a factor, the AKT price), rounded to 6 decimals. */
+static inline ak_dec world_dec6(double x)
+{
+    return ak_dec_from_raw((__int128)llround(x * 1e6) * (__int128)1000000000000);
+}
+
+/* x rounded to the nearest integer and clamped to [lo, hi] (NaN gives lo). */
+static inline int64_t world_round(double x, int64_t lo, int64_t hi)
+{
+    if (!(x >= (double)lo))
+        return lo;
+    if (x >= (double)hi)
+        return hi;
+    return (int64_t)llround(x);
+}
 
 /* ---- the engine's services to models ---- */
 
