@@ -3,8 +3,10 @@
  */
 #include "store.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "errors.h"
 
@@ -114,7 +116,91 @@ void ak_store_touch(ak_store *st, void *p, size_t n)
     journal_record(st, REC_BYTES, p, p, (uint32_t)n, 0, 0);
 }
 
+/* ---- large blocks ---- */
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define BIG_VIA_MMAP 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||                       \
+    __has_feature(memory_sanitizer)
+#define BIG_VIA_MMAP 0
+#endif
+#endif
+#ifndef BIG_VIA_MMAP
+#define BIG_VIA_MMAP 1
+#endif
+
+static bool big_mapped(size_t n)
+{
+    return BIG_VIA_MMAP && n >= HUGE_PAGE && n <= SIZE_MAX / 2;
+}
+
+void *ak_big_alloc(size_t n)
+{
+    if (!big_mapped(n))
+        return calloc(1, n ? n : 1);
+    size_t len = (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1), span = len + HUGE_PAGE;
+    void *m = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    /* keep the 2 MiB-aligned middle; anonymous pages are zero */
+    uintptr_t base = (uintptr_t)m, a = (base + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+    if (a > base)
+        munmap(m, a - base);
+    if (base + span > a + len)
+        munmap((void *)(a + len), base + span - (a + len));
+#ifdef MADV_HUGEPAGE
+    madvise((void *)a, len, MADV_HUGEPAGE); /* a hint: if refused, 4 KiB pages serve */
+#endif
+    return (void *)a;
+}
+
+void ak_big_free(void *p, size_t n)
+{
+    if (!p)
+        return;
+    if (big_mapped(n))
+        munmap(p, (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
+    else
+        free(p);
+}
+
 /* ---- pools ---- */
+
+/* The first chunks of a pool are malloc'd (most pools stay small); later ones are carved from
+ * blocks of at least 2 MiB that grow with the pool. */
+#define AK_POOL_SMALL_CHUNKS 2u
+#define SLAB_HEAD 64u /* link to the previous block and its size; keeps chunks 64-aligned */
+#define SLAB_MAX ((size_t)64 << 20)
+
+static char *pool_new_chunk(ak_pool *pool)
+{
+    size_t cb = pool->elem_size << AK_POOL_CHUNK_SHIFT;
+    if (pool->nchunks < AK_POOL_SMALL_CHUNKS)
+        return malloc(cb);
+    if (!pool->slab || pool->slab_size - pool->slab_used < cb) {
+        size_t want = cb * pool->nchunks; /* about doubles the pool */
+        if (want > SLAB_MAX)
+            want = SLAB_MAX;
+        if (want < HUGE_PAGE)
+            want = HUGE_PAGE;
+        if (want < cb + SLAB_HEAD)
+            want = cb + SLAB_HEAD;
+        char *s = ak_big_alloc(want);
+        if (!s)
+            return NULL;
+        memcpy(s, &pool->slab, sizeof pool->slab);
+        memcpy(s + sizeof pool->slab, &pool->slab_size, sizeof pool->slab_size);
+        pool->slab = s;
+        pool->slab_size = want;
+        pool->slab_used = SLAB_HEAD;
+    }
+    char *c = pool->slab + pool->slab_used;
+    pool->slab_used += cb;
+    return c;
+}
 
 void ak_pool_init(ak_pool *pool, ak_store *store, size_t elem_size)
 {
@@ -127,8 +213,17 @@ void ak_pool_fini(ak_pool *pool)
 {
     if (!pool)
         return;
-    for (uint32_t i = 0; i < pool->nchunks; i++)
+    for (uint32_t i = 0; i < pool->nchunks && i < AK_POOL_SMALL_CHUNKS; i++)
         free(pool->chunks[i]);
+    while (pool->slab) {
+        char *prev;
+        size_t size = pool->slab_size;
+        memcpy(&prev, pool->slab, sizeof prev);
+        memcpy(&pool->slab_size, pool->slab + sizeof prev, sizeof pool->slab_size);
+        ak_big_free(pool->slab, size);
+        pool->slab = prev;
+    }
+    pool->slab_used = pool->slab_size = 0;
     free(pool->chunks);
     pool->chunks = NULL;
     pool->nchunks = pool->cap_chunks = pool->len = 0;
@@ -136,7 +231,6 @@ void ak_pool_fini(ak_pool *pool)
 
 int ak_pool_add(ak_pool *pool, uint32_t *handle, void **obj)
 {
-    const uint32_t per = 1u << AK_POOL_CHUNK_SHIFT;
     if (pool->len == AK_POOL_NONE)
         return AK_ENOMEM; /* handle space exhausted */
     uint32_t chunk = pool->len >> AK_POOL_CHUNK_SHIFT;
@@ -149,7 +243,7 @@ int ak_pool_add(ak_pool *pool, uint32_t *handle, void **obj)
             pool->chunks = n;
             pool->cap_chunks = nc;
         }
-        char *c = malloc(pool->elem_size * per);
+        char *c = pool_new_chunk(pool);
         if (!c)
             return AK_ENOMEM;
         pool->chunks[pool->nchunks++] = c;
@@ -194,7 +288,7 @@ void ak_map_fini(ak_map *map)
 {
     if (!map)
         return;
-    free(map->slots);
+    ak_big_free(map->slots, (size_t)map->cap * sizeof *map->slots);
     map->slots = NULL;
     map->cap = map->len = 0;
 }
@@ -230,13 +324,13 @@ int ak_map_put(ak_map *map, ak_key key, uint32_t val)
         uint32_t nc = map->cap ? map->cap * 2 : 64;
         if (nc == 0)
             return AK_ENOMEM;
-        ak_map_slot *ns = calloc(nc, sizeof *ns);
+        ak_map_slot *ns = ak_big_alloc((size_t)nc * sizeof *ns);
         if (!ns)
             return AK_ENOMEM;
         for (uint32_t i = 0; i < map->cap; i++)
             if (map->slots[i].used)
                 slot_insert(ns, nc, map->slots[i].key, map->slots[i].val);
-        free(map->slots);
+        ak_big_free(map->slots, (size_t)map->cap * sizeof *ns);
         map->slots = ns;
         map->cap = nc;
     }

@@ -32,6 +32,19 @@
 
 typedef struct ak_store ak_store;
 
+/* ---- large blocks ----
+ *
+ * A run's state is hundreds of MiB (every bid, lease and escrow account stays in state, as on
+ * chain), touched at random through hash maps. With 4 KiB pages each first touch is a page fault
+ * and most lookups miss the TLB. Blocks of 2 MiB or more therefore come from anonymous mappings
+ * aligned to 2 MiB with madvise(MADV_HUGEPAGE), so that the kernel backs them with transparent
+ * huge pages where it offers them ("madvise" mode, Debian's default); smaller ones from calloc.
+ * Sanitizer builds always use calloc, so AddressSanitizer still checks bounds. */
+
+/* n zeroed bytes, or NULL. Free with ak_big_free and the same n. */
+void *ak_big_alloc(size_t n);
+void ak_big_free(void *p, size_t n);
+
 /* ---- pools: dense arrays of fixed-size objects with stable addresses ---- */
 
 #define AK_POOL_CHUNK_SHIFT 10u /* 1024 objects per chunk */
@@ -44,6 +57,9 @@ typedef struct ak_pool {
     uint32_t cap_chunks;
     char **chunks;
     ak_store *store;  /* journal that records additions */
+    /* chunks after the first AK_POOL_SMALL_CHUNKS are carved from large blocks (ak_big_alloc) */
+    char *slab;       /* newest block; its first bytes link to the previous one */
+    size_t slab_used, slab_size;
 } ak_pool;
 
 /* Set up an empty pool of objects of elem_size bytes whose additions the store journals. */

@@ -39,6 +39,52 @@ START_TEST(pool_addresses_are_stable_across_growth)
 }
 END_TEST
 
+/* Past its first chunks a pool carves chunks from large blocks (2 MiB and more, growing with
+ * the pool): objects of 1000 bytes x 40,000 span several blocks; every object starts zeroed,
+ * keeps its address and its bytes, and fini frees every block (ASan and valgrind check). */
+START_TEST(pool_spans_large_blocks)
+{
+    ak_store st;
+    ak_store_init(&st);
+    ak_pool pool;
+    ak_pool_init(&pool, &st, 1000);
+    enum { N = 40000 };
+    unsigned char **at = malloc(N * sizeof *at);
+    ck_assert_ptr_nonnull(at);
+    for (uint32_t i = 0; i < N; i++) {
+        uint32_t h;
+        void *p;
+        ck_assert_int_eq(ak_pool_add(&pool, &h, &p), 0);
+        ck_assert_uint_eq(h, i);
+        at[i] = p;
+        unsigned char *b = p;
+        ck_assert(b[0] == 0 && b[999] == 0 && b[500] == 0);
+        memset(b, (int)(i % 251) + 1, 1000);
+    }
+    for (uint32_t i = 0; i < N; i++) {
+        unsigned char *b = ak_pool_at(&pool, i);
+        ck_assert_ptr_eq(b, at[i]);
+        ck_assert(b[0] == (unsigned char)(i % 251 + 1) && b[999] == (unsigned char)(i % 251 + 1));
+    }
+    free(at);
+    ak_pool_fini(&pool);
+    ck_assert_uint_eq(pool.len, 0);
+    ak_store_fini(&st);
+    /* a large block on its own: zeroed, writable end to end */
+    size_t n = ((size_t)5 << 20) + 123;
+    unsigned char *big = ak_big_alloc(n);
+    ck_assert_ptr_nonnull(big);
+    ck_assert(big[0] == 0 && big[n / 2] == 0 && big[n - 1] == 0);
+    memset(big, 7, n);
+    ak_big_free(big, n);
+    unsigned char *small = ak_big_alloc(100);
+    ck_assert_ptr_nonnull(small);
+    ck_assert(small[99] == 0);
+    ak_big_free(small, 100);
+    ak_big_free(NULL, n);
+}
+END_TEST
+
 START_TEST(map_put_get_delete_many)
 {
     ak_map m;
@@ -169,6 +215,7 @@ int main(void)
     Suite *s = suite_create("store");
     TCase *tc = tcase_create("store");
     tcase_add_test(tc, pool_addresses_are_stable_across_growth);
+    tcase_add_test(tc, pool_spans_large_blocks);
     tcase_add_test(tc, map_put_get_delete_many);
     tcase_add_test(tc, rollback_restores_bytes_pools_and_maps);
     tcase_add_test(tc, touch_outside_a_transaction_records_nothing);
