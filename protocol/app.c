@@ -424,6 +424,13 @@ int ak_app_genesis_finish(ak_app *app)
 static int build_last_commit(ak_app *app, const ak_block_info *info)
 {
     const ak_valset *last = &app->consensus.last;
+    bool absent = info && info->nabsent > 0;
+    if (app->height > 1 && last->n > 0 && last->n == app->nvotes && last->gen == app->votes_gen &&
+        !absent && !app->votes_absent)
+        return 0; /* the same validators and powers, all signing again: the same votes */
+    app->votes_epoch++;
+    app->votes_gen = 0;
+    app->votes_absent = false;
     app->nvotes = 0;
     if (app->height <= 1 || last->n == 0)
         return 0;
@@ -439,11 +446,14 @@ static int build_last_commit(ak_app *app, const ak_block_info *info)
         v->addr = last->vals[i].addr;
         v->power = last->vals[i].power;
         v->flag = AK_FLAG_COMMIT;
-        for (uint32_t j = 0; info && j < info->nabsent; j++)
-            if (info->absent[j] == v->addr)
+        for (uint32_t j = 0; absent && j < info->nabsent; j++)
+            if (info->absent[j] == v->addr) {
                 v->flag = AK_FLAG_ABSENT;
+                app->votes_absent = true;
+            }
     }
     app->nvotes = last->n;
+    app->votes_gen = last->gen;
     return 0;
 }
 

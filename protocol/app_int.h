@@ -71,11 +71,25 @@ struct ak_app {
     bool chain_started;     /* genesis validators are set (ak_app_genesis_finish ran) */
     ak_vote_info *votes;    /* this block's LastCommit */
     uint32_t nvotes, cap_votes;
+    /* votes_epoch advances whenever votes are rebuilt; while it stays, votes are those of the
+     * block before, so BeginBlock modules that checked them then need not compare again. Code
+     * that edits or replaces votes (white-box tests) calls ak_app_votes_changed. */
+    uint64_t votes_epoch;
+    uint64_t votes_gen;     /* gen of the set they were built from (0: none) */
+    bool votes_absent;      /* some entry is absent */
     ak_unix time;           /* this block's header time */
     ak_addr proposer;       /* this block's proposer */
     ak_valupdate *updates;  /* scratch: EndBlock's validator updates */
     uint32_t cap_updates;
 };
+
+/* Say that app->votes were edited or replaced outside build_last_commit: the next checks
+ * compare them again and the next block rebuilds them. */
+static inline void ak_app_votes_changed(ak_app *app)
+{
+    app->votes_epoch++;
+    app->votes_gen = 0;
+}
 
 /* FeePool.CommunityPool.Add: amount added to the community pool's entry of denom, created
  * (even for a zero amount) when missing. AK_ENOMEM, AK_EOVERFLOW. */

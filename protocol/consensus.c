@@ -234,6 +234,7 @@ int ak_valset_copy(ak_valset *dst, const ak_valset *src)
     }
     dst->n = src->n;
     dst->total = src->total;
+    dst->gen = src->gen;
     dst->proposer = src->proposer;
     dst->strs = src->strs;
     return 0;
@@ -295,6 +296,7 @@ int ak_valset_update(ak_valset *vs, const ak_valupdate *u, uint32_t n)
         return 0; /* updateWithChangeSet returns before touching anything */
     if (!vs || !u || !vs->strs)
         return AK_EINVAL;
+    vs->gen++; /* even if it fails below: a set whose update failed is discarded anyway */
     const ak_strtab *strs = vs->strs;
     for (uint32_t k = 0; k < n; k++)
         if (!addr_valid(strs, u[k].addr))

@@ -73,6 +73,9 @@ typedef struct ak_valset {
     ak_cval *vals;
     uint32_t n, cap;
     int64_t total;       /* total voting power, <= AK_MAX_TOTAL_VOTING_POWER */
+    uint64_t gen;        /* membership generation: ak_valset_update advances it, copies keep
+                            it, so two sets of one chain with equal gen have the same
+                            validators and powers in the same order (0: never updated) */
     int32_t proposer;    /* index of the proposer chosen by the last increment, -1 if none */
     const ak_strtab *strs;
     uint32_t *rank;      /* cap entries, see above */

@@ -648,6 +648,7 @@ static int cache_rebuild(ak_app *app, int64_t total)
     ak_dist_cache *c = &app->distribution.cache;
     uint32_t n = app->nvotes, old = c->n;
     c->n = 0;
+    c->epoch = 0;
     c->rewards_valid = c->v_valid = false;
     if (cache_reserve(c, n))
         return AK_ENOMEM;
@@ -803,17 +804,22 @@ int ak_dist_begin_block(ak_app *app)
         return rc;
     if (fees == 0)
         return 0; /* empty DecCoins: every step below adds nothing */
-    int64_t total = 0;
-    for (uint32_t i = 0; i < app->nvotes; i++)
-        if (__builtin_add_overflow(total, app->votes[i].power, &total))
-            return AK_EOVERFLOW;
-    if (total <= 0)
-        return pool_add(app, ak_dec_from_int(fees));
-
     ak_dist_cache *c = &app->distribution.cache;
+    int64_t total = 0;
+    bool same = c->epoch != 0 && c->epoch == app->votes_epoch; /* the votes the slots match */
+    if (same) {
+        total = c->total;
+    } else {
+        for (uint32_t i = 0; i < app->nvotes; i++)
+            if (__builtin_add_overflow(total, app->votes[i].power, &total))
+                return AK_EOVERFLOW;
+        if (total <= 0)
+            return pool_add(app, ak_dec_from_int(fees));
+        same = cache_same_commit(c, app->votes, app->nvotes) && c->total == total;
+    }
+
     ak_dec tax = app->params.distribution.community_tax;
     ak_dec remaining;
-    bool same = cache_same_commit(c, app->votes, app->nvotes) && c->total == total;
     if (same && c->steady && c->rewards_valid && c->fees == fees && c->tax.v == tax.v) {
         /* Steady state: every slot would add exactly what it added last block, so the block
          * only counts itself; ak_dist_sync adds pending x the amounts when anything looks. */
@@ -834,6 +840,7 @@ int ak_dist_begin_block(ak_app *app)
         if ((rc = cache_rebuild(app, total)))
             return rc;
     }
+    c->epoch = app->votes_epoch;
     if (!c->rewards_valid || c->fees != fees || c->tax.v != tax.v)
         if ((rc = cache_rewards(app, fees, tax)))
             return rc;

@@ -109,6 +109,7 @@ typedef struct ak_dist_cache {
     int64_t pending;
     bool steady;             /* the slots were checked against their validators since the last
                                 message or hook that could change one */
+    uint64_t epoch;          /* app votes_epoch of the votes the slots match (0: unknown) */
 } ak_dist_cache;
 
 typedef struct ak_distribution {

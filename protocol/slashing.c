@@ -286,11 +286,12 @@ int ak_slashing_begin_block(ak_app *app)
         ak_dec_cmp(sl->cached_min_signed, sp->min_signed_per_window) == 0) {
         /* steady: the same validators, all signing, none with a miss in its window; a block
          * would only advance the offsets, so it counts itself (see ak_slashing) */
-        uint32_t i = 0;
+        uint32_t i = sl->epoch == app->votes_epoch ? n : 0; /* the same votes as then */
         while (i < n && app->votes[i].addr == sl->slots[i].addr &&
                app->votes[i].flag != AK_FLAG_ABSENT)
             i++;
         if (i == n) {
+            sl->epoch = app->votes_epoch;
             TOUCH(&sl->pending);
             sl->pending++;
             return 0;
@@ -348,6 +349,7 @@ int ak_slashing_begin_block(ak_app *app)
     }
     sl->steady = steady;
     sl->nsteady = n;
+    sl->epoch = steady ? app->votes_epoch : 0;
     return 0;
 }
 

@@ -70,6 +70,7 @@ typedef struct ak_slashing {
     int64_t pending;
     uint32_t nsteady;
     bool steady;
+    uint64_t epoch; /* app votes_epoch of the votes last found steady (0: none) */
 } ak_slashing;
 
 /* Set up an empty keeper on the store (caller memory). Allocates nothing. */

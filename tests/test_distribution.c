@@ -274,9 +274,11 @@ static int w_block_rc(world *w, ak_height h, ak_amount fees)
     uint32_t nsaved = app->nvotes;
     app->votes = w->votes;
     app->nvotes = w->nvotes;
+    ak_app_votes_changed(app);
     int rc = ak_dist_begin_block(app);
     app->votes = saved;
     app->nvotes = nsaved;
+    ak_app_votes_changed(app);
     return rc;
 }
 

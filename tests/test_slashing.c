@@ -338,15 +338,18 @@ START_TEST(nil_counts_as_signed)
         i++;
     int64_t off = sinfo(&f, d)->index_offset;
     app->votes[i].flag = AK_FLAG_NIL;
+    ak_app_votes_changed(app);
     ck_assert_int_eq(ak_slashing_begin_block(app), 0);
     ck_assert_int_eq(sinfo(&f, d)->index_offset, off + 1);
     ck_assert_int_eq(sinfo(&f, d)->missed, 0);
     app->votes[i].flag = AK_FLAG_ABSENT;
+    ak_app_votes_changed(app);
     ck_assert_int_eq(ak_slashing_begin_block(app), 0);
     ck_assert_int_eq(sinfo(&f, d)->index_offset, off + 2);
     ck_assert_int_eq(sinfo(&f, d)->missed, 1);
     ck_assert(ak_signing_info_missed_at(sinfo(&f, d), off + 1));
     app->votes[i].flag = AK_FLAG_COMMIT;
+    ak_app_votes_changed(app);
     check_all(&f);
     fx_fini(&f);
 }
