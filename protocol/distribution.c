@@ -742,12 +742,18 @@ static inline void slot_down(ak_dist_slot *s)
 }
 
 /* reward = feeMultiplier x fraction for every entry (see the block comment above), with its
- * commission split, and their sum. F moving by one uakt from the cached F (what mint does most
- * blocks) steps every slot; anything else recomputes it. */
+ * commission split, and their sum. F moving by at most MAX_STEPS uakt from the cached F (what
+ * mint does most blocks) steps every slot; anything else recomputes it. */
+#define MAX_STEPS 8
+
 static int cache_rewards(ak_app *app, ak_amount fees, ak_dec tax)
 {
     ak_dist_cache *c = &app->distribution.cache;
-    bool step = c->rewards_valid && c->tax.v == tax.v && (fees == c->fees + 1 || fees == c->fees - 1);
+    /* F moving by a few uakt from the cached F: that many exact single steps per slot, cheaper
+     * than a slot from scratch (during an inflation ramp F grows by ~3 uakt a block) */
+    int64_t delta = fees - c->fees;
+    bool step = c->rewards_valid && c->tax.v == tax.v && delta != 0 && delta >= -MAX_STEPS &&
+                delta <= MAX_STEPS;
     c->rewards_valid = false;
     if (tax.v < 0 || tax.v > (__int128)P18 || fees <= 0)
         return AK_EINVARIANT; /* params validation keeps the tax in [0, 1] */
@@ -772,10 +778,12 @@ static int cache_rewards(ak_app *app, ak_amount fees, ak_dec tax)
         } else if (s->generic) {
             if (slot_full(s, f))
                 return AK_EOVERFLOW;
-        } else if (fees > c->fees) {
-            slot_up(s);
+        } else if (delta > 0) {
+            for (int64_t k = 0; k < delta; k++)
+                slot_up(s);
         } else {
-            slot_down(s);
+            for (int64_t k = 0; k < -delta; k++)
+                slot_down(s);
         }
         sum += (u128)s->reward.v;
     }

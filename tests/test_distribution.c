@@ -445,7 +445,7 @@ START_TEST(alloc_edge_cases)
 END_TEST
 
 /* The cache never changes a result: two apps see the same blocks (composition, powers, fees,
- * tax and commission rates changing now and then, F mostly moving by one uakt as under mint);
+ * tax and commission rates changing now and then, F mostly moving by a few uakt as under mint);
  * one forgets its cache before every block; both must end where the SDK's formulas, applied here
  * with the dec.h functions block by block, say they do. */
 START_TEST(alloc_cache_is_transparent)
@@ -498,8 +498,8 @@ START_TEST(alloc_cache_is_transparent)
                 ws[k]->app->distribution.cache.steady = false;
                 ak_val(ws[k]->app, h[(x >> 44) % NV])->commission_rate = fx_dec(rates[(x >> 50) % 7]);
             }
-        else if (r < 25)
-            fees += (x >> 45) & 1 ? 1 : -1; /* mint's usual step */
+        else if (r < 25) /* mint's usual steps: 1 to 9 uakt (up to 8 are stepped, 9 is not) */
+            fees += ((x >> 45) & 1 ? 1 : -1) * (ak_amount)(r < 15 ? 1 : 1 + (x >> 46) % 9);
         if (fees < 1)
             fees = 1;
         int64_t total = 0;
