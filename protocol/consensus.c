@@ -106,16 +106,33 @@ static void center_vals(ak_cval *v, uint32_t n)
 /* One incrementProposerPriority: add powers, pick the largest priority (getValWithMostPriority
  * scans in index order; ties go to the smaller address, compared through the cached ranks),
  * take the total off the one picked. Returns its index. */
-static uint32_t step_vals(ak_cval *v, uint32_t n, int64_t total, const uint32_t *rank)
+static uint32_t step_vals(ak_cval *v, uint32_t n, int64_t total, const uint32_t *rank,
+                          ak_prio_stats *st)
 {
     uint32_t best = 0;
+    /* on the way: the sum, the smallest, and the second largest (the largest is best's) */
+    int64_t mn = INT64_MAX, top = INT64_MIN, second = INT64_MIN;
+    __int128 sum = 0;
     for (uint32_t i = 0; i < n; i++) {
         int64_t p = sat_add(v[i].priority, v[i].power);
         v[i].priority = p;
+        sum += p;
+        mn = p < mn ? p : mn;
+        second = p > top ? top : (p > second ? p : second);
+        top = p > top ? p : top;
         if (i > 0 && (p > v[best].priority || (p == v[best].priority && rank[i] < rank[best])))
             best = i;
     }
-    v[best].priority = sat_sub(v[best].priority, total);
+    int64_t old = v[best].priority, now = sat_sub(old, total);
+    v[best].priority = now;
+    if (st) {
+        /* best held the largest value, so with n > 1 the others hold the smallest, and the
+         * second largest is the largest of the others */
+        st->sum = sum - old + now;
+        st->min = n > 1 && mn < now ? mn : now;
+        st->max = n > 1 && second > now ? second : now;
+        st->known = true;
+    }
     return best;
 }
 
@@ -129,18 +146,24 @@ static uint32_t step_vals(ak_cval *v, uint32_t n, int64_t total, const uint32_t 
  * one validator), so after the first centering the average stays 0 and a block costs this
  * scan and one step. */
 static uint32_t increment_vals(ak_cval *v, uint32_t n, int64_t total, const uint32_t *rank,
-                               int64_t times)
+                               int64_t times, ak_prio_stats *st)
 {
     int64_t diff_max = sat_add(total, total); /* AK_PRIORITY_WINDOW_FACTOR * total */
     int64_t mx = INT64_MIN, mn = INT64_MAX;
     __int128 sum = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        int64_t p = v[i].priority;
-        if (p < mn)
-            mn = p;
-        if (p > mx)
-            mx = p;
-        sum += p;
+    if (st && st->known) {
+        mn = st->min; /* what the last step left */
+        mx = st->max;
+        sum = st->sum;
+    } else {
+        for (uint32_t i = 0; i < n; i++) {
+            int64_t p = v[i].priority;
+            if (p < mn)
+                mn = p;
+            if (p > mx)
+                mx = p;
+            sum += p;
+        }
     }
     if (diff_max > 0 && (__int128)mx - mn > diff_max) {
         rescale_vals(v, n, diff_max);
@@ -158,7 +181,7 @@ static uint32_t increment_vals(ak_cval *v, uint32_t n, int64_t total, const uint
             v[i].priority = sat_sub(v[i].priority, avg);
     uint32_t best = 0;
     for (int64_t t = 0; t < times; t++)
-        best = step_vals(v, n, total, rank);
+        best = step_vals(v, n, total, rank, t + 1 == times ? st : NULL);
     return best;
 }
 
@@ -235,6 +258,7 @@ int ak_valset_copy(ak_valset *dst, const ak_valset *src)
     dst->n = src->n;
     dst->total = src->total;
     dst->gen = src->gen;
+    dst->stats = src->stats;
     dst->proposer = src->proposer;
     dst->strs = src->strs;
     return 0;
@@ -297,6 +321,7 @@ int ak_valset_update(ak_valset *vs, const ak_valupdate *u, uint32_t n)
     if (!vs || !u || !vs->strs)
         return AK_EINVAL;
     vs->gen++; /* even if it fails below: a set whose update failed is discarded anyway */
+    vs->stats.known = false;
     const ak_strtab *strs = vs->strs;
     for (uint32_t k = 0; k < n; k++)
         if (!addr_valid(strs, u[k].addr))
@@ -455,8 +480,14 @@ int ak_valset_increment(ak_valset *vs, int64_t times)
 {
     if (!vs || vs->n == 0 || times < 1)
         return AK_EINVAL;
-    vs->proposer = (int32_t)increment_vals(vs->vals, vs->n, vs->total, vs->rank, times);
+    vs->proposer = (int32_t)increment_vals(vs->vals, vs->n, vs->total, vs->rank, times, &vs->stats);
     return 0;
+}
+
+void ak_valset_priorities_changed(ak_valset *vs)
+{
+    if (vs)
+        vs->stats.known = false;
 }
 
 int ak_valset_rescale(ak_valset *vs, int64_t diff_max)
@@ -464,6 +495,7 @@ int ak_valset_rescale(ak_valset *vs, int64_t diff_max)
     if (!vs || vs->n == 0)
         return AK_EINVAL;
     rescale_vals(vs->vals, vs->n, diff_max);
+    vs->stats.known = false;
     return 0;
 }
 
@@ -472,6 +504,7 @@ int ak_valset_center(ak_valset *vs)
     if (!vs || vs->n == 0)
         return AK_EINVAL;
     center_vals(vs->vals, vs->n);
+    vs->stats.known = false;
     return 0;
 }
 
@@ -621,7 +654,7 @@ ak_addr ak_consensus_round_proposer(const ak_consensus *c, int32_t round)
         return AK_ADDR_NONE;
     uint32_t best = 0;
     for (int32_t r = 1; r <= round; r++)
-        best = increment_vals(v, cur->n, cur->total, cur->rank, 1);
+        best = increment_vals(v, cur->n, cur->total, cur->rank, 1, NULL);
     ak_addr a = v[best].addr;
     if (v != stack)
         free(v);
@@ -691,7 +724,7 @@ int ak_consensus_produce(const ak_consensus *c, const ak_timeouts *t, const bool
                 rc = AK_ENOMEM;
                 goto done;
             }
-            prop = increment_vals(v, cur->n, cur->total, cur->rank, 1);
+            prop = increment_vals(v, cur->n, cur->total, cur->rank, 1, NULL);
         }
         if (online[prop])
             break;
