@@ -37,7 +37,7 @@
 #include <stdint.h>
 
 #define AK_REC_SCHEMA_VERSION 1
-#define AK_REC_BATCH 4096
+#define AK_REC_BATCH 131072
 
 typedef struct ak_rec ak_rec;
 
