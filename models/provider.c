@@ -98,7 +98,7 @@ int provider_bid(ak_world *w, uint32_t p, uint32_t d)
     for (int k = 0; k < 4; k++)
         pv->free[k] -= dep->need[k] * (int64_t)dep->units;
     pv->bids++;
-    ak_msg m = {.type = AK_MSG_CREATE_BID};
+    ak_msg m = {.type = AK_MSG_CREATE_BID, .hint = dep->order_hint};
     m.create_bid.id = (ak_bid_id){w->tenants[dep->tenant].addr, dep->dseq, 1, 1, pv->addr};
     m.create_bid.price = (ak_deccoin){w->uakt, rate};
     m.create_bid.deposit.amount = w->bid_deposit;
@@ -127,7 +127,7 @@ static int close_bid(ak_world *w, uint32_t b)
 {
     w_bid *bid = &w->bids[b];
     const w_dep *dep = &w->deps[bid->dep];
-    ak_msg m = {.type = AK_MSG_CLOSE_BID};
+    ak_msg m = {.type = AK_MSG_CLOSE_BID, .hint = bid->hint};
     m.close_bid.id = (ak_bid_id){w->tenants[dep->tenant].addr, dep->dseq, 1, 1,
                                  w->providers[bid->provider].addr};
     m.close_bid.reason = AK_REASON_UNSPECIFIED;
@@ -155,7 +155,7 @@ int provider_bid_lost(ak_world *w, uint32_t b)
 
 static int withdraw(ak_world *w, const w_dep *dep)
 {
-    ak_msg m = {.type = AK_MSG_WITHDRAW_LEASE};
+    ak_msg m = {.type = AK_MSG_WITHDRAW_LEASE, .hint = dep->lease_hint};
     m.lease.id = (ak_bid_id){w->tenants[dep->tenant].addr, dep->dseq, 1, 1,
                              w->providers[dep->provider].addr};
     return world_submit(w, &m, W_TX_PLAIN, 0);

@@ -190,21 +190,31 @@ int tenant_choose(ak_world *w, uint32_t d)
     if (dep->state != W_DEP_BIDDING)
         return 0;
     w_tenant *t = &w->tenants[dep->tenant];
-    const ak_order *o = ak_app_find_order(w->app, (ak_order_id){t->addr, dep->dseq, 1, 1});
+    const ak_market *mk = ak_app_market(w->app);
+    const ak_order *o = NULL;
+    if (dep->order_hint && dep->order_hint - 1 < mk->orders.len) {
+        o = ak_pool_at(&mk->orders, dep->order_hint - 1); /* the order the chain announced */
+        if (o->id.owner != t->addr || o->id.dseq != dep->dseq || o->id.gseq != 1 || o->id.oseq != 1)
+            o = NULL;
+    }
+    if (!o)
+        o = ak_app_find_order(w->app, (ak_order_id){t->addr, dep->dseq, 1, 1});
     const ak_bid *best = NULL;
+    uint32_t best_h = 0;
     if (o) {
-        const ak_market *mk = ak_app_market(w->app);
         for (uint32_t h = o->bids; h != AK_POOL_NONE;) {
             const ak_bid *b = ak_pool_at(&mk->bids, h);
             if (b->state == AK_BID_OPEN &&
-                (!best || ak_dec_cmp(b->price.amount, best->price.amount) < 0))
+                (!best || ak_dec_cmp(b->price.amount, best->price.amount) < 0)) {
                 best = b;
+                best_h = h;
+            }
             h = b->next;
         }
     }
     ak_msg m;
     if (best) {
-        m = (ak_msg){.type = AK_MSG_CREATE_LEASE};
+        m = (ak_msg){.type = AK_MSG_CREATE_LEASE, .hint = best_h + 1};
         m.lease.id = best->id;
         return world_submit(w, &m, W_TX_CREATE_LEASE, d);
     }

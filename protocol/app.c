@@ -568,6 +568,36 @@ static uint32_t find_bid(const ak_app *app, ak_bid_id id)
     return ak_map_get(&app->market.bid_index, ak_key2(o, id.provider));
 }
 
+/* The sender's hint (ak_msg.hint), if it is the handle of the bid or order with exactly this
+ * id, else AK_POOL_NONE. Ids are unique, so a hint taken gives what the lookup would. */
+static uint32_t hinted_bid(const ak_app *app, ak_bid_id id, uint32_t hint)
+{
+    if (hint == 0 || hint - 1 >= app->market.bids.len)
+        return AK_POOL_NONE;
+    const ak_bid_id *b = &bid_at(app, hint - 1)->id;
+    return b->owner == id.owner && b->dseq == id.dseq && b->gseq == id.gseq &&
+                   b->oseq == id.oseq && b->provider == id.provider
+               ? hint - 1
+               : AK_POOL_NONE;
+}
+
+static uint32_t hinted_order(const ak_app *app, ak_order_id id, uint32_t hint)
+{
+    if (hint == 0 || hint - 1 >= app->market.orders.len)
+        return AK_POOL_NONE;
+    const ak_order_id *o = &order_at(app, hint - 1)->id;
+    return o->owner == id.owner && o->dseq == id.dseq && o->gseq == id.gseq && o->oseq == id.oseq
+               ? hint - 1
+               : AK_POOL_NONE;
+}
+
+/* find_bid, trying the sender's hint first */
+static uint32_t find_bid_hinted(const ak_app *app, ak_bid_id id, uint32_t hint)
+{
+    uint32_t h = hinted_bid(app, id, hint);
+    return h != AK_POOL_NONE ? h : find_bid(app, id);
+}
+
 const ak_deployment *ak_app_find_deployment(const ak_app *app, ak_deployment_id id)
 {
     uint32_t h = find_dep(app, id.owner, id.dseq);
@@ -1255,7 +1285,10 @@ static int h_create_bid(ak_app *app, const ak_msg *m, ak_tx_result *res)
         return AK_EINVALID_DEPOSIT;
     }
     /* 3: open, active and closed bids count; OrderMaxBids + 1 can exist (strict >) */
-    uint32_t oh = find_order(app, (ak_order_id){c->id.owner, c->id.dseq, c->id.gseq, c->id.oseq});
+    ak_order_id oid = {c->id.owner, c->id.dseq, c->id.gseq, c->id.oseq};
+    uint32_t oh = hinted_order(app, oid, m->hint);
+    if (oh == AK_POOL_NONE)
+        oh = find_order(app, oid);
     if (oh != AK_POOL_NONE && order_at(app, oh)->nbids_counted > mp->order_max_bids) {
         ak_tx_fail(res, "invalid bid: too many existing bids (%u)", mp->order_max_bids);
         return AK_EINVALID_BID;
@@ -1358,7 +1391,7 @@ static int vb_close_bid(ak_app *app, const ak_msg *m, ak_tx_result *res)
 static int h_close_bid(ak_app *app, const ak_msg *m, ak_tx_result *res)
 {
     (void)res;
-    uint32_t bh = find_bid(app, m->close_bid.id);
+    uint32_t bh = find_bid_hinted(app, m->close_bid.id, m->hint);
     if (bh == AK_POOL_NONE)
         return AK_EUNKNOWN_BID;
     /* (the order of an existing bid always exists: ErrUnknownOrderForBid cannot arise) */
@@ -1398,7 +1431,7 @@ static int vb_lease(ak_app *app, const ak_msg *m, ak_tx_result *res)
 static int h_create_lease(ak_app *app, const ak_msg *m, ak_tx_result *res)
 {
     (void)res;
-    uint32_t bh = find_bid(app, m->lease.id);
+    uint32_t bh = find_bid_hinted(app, m->lease.id, m->hint);
     if (bh == AK_POOL_NONE)
         return AK_EBID_NOT_FOUND;
     if (bid_at(app, bh)->state != AK_BID_OPEN)
@@ -1451,7 +1484,7 @@ static int h_create_lease(ak_app *app, const ak_msg *m, ak_tx_result *res)
 static int h_withdraw_lease(ak_app *app, const ak_msg *m, ak_tx_result *res)
 {
     (void)res;
-    uint32_t bh = find_bid(app, m->lease.id);
+    uint32_t bh = find_bid_hinted(app, m->lease.id, m->hint);
     if (bh == AK_POOL_NONE || bid_at(app, bh)->lease_state == AK_LEASE_NONE)
         return AK_EUNKNOWN_LEASE;
     /* the lease's state is not checked; the payment's is */
@@ -1460,13 +1493,19 @@ static int h_withdraw_lease(ak_app *app, const ak_msg *m, ak_tx_result *res)
 
 static int h_close_lease(ak_app *app, const ak_msg *m, ak_tx_result *res)
 {
-    uint32_t oh = find_order(app, (ak_order_id){m->lease.id.owner, m->lease.id.dseq,
-                                                m->lease.id.gseq, m->lease.id.oseq});
+    /* a bid's order always exists, so a hinted bid gives the order at once */
+    uint32_t bh = hinted_bid(app, m->lease.id, m->hint);
+    uint32_t oh = bh != AK_POOL_NONE ? bid_at(app, bh)->order
+                                     : find_order(app, (ak_order_id){m->lease.id.owner,
+                                                                     m->lease.id.dseq,
+                                                                     m->lease.id.gseq,
+                                                                     m->lease.id.oseq});
     if (oh == AK_POOL_NONE)
         return AK_EORDER_NOT_FOUND;
     if (order_at(app, oh)->state != AK_ORDER_ACTIVE)
         return AK_EORDER_CLOSED;
-    uint32_t bh = ak_map_get(&app->market.bid_index, ak_key2(oh, m->lease.id.provider));
+    if (bh == AK_POOL_NONE)
+        bh = ak_map_get(&app->market.bid_index, ak_key2(oh, m->lease.id.provider));
     if (bh == AK_POOL_NONE)
         return AK_EBID_NOT_FOUND;
     if (bid_at(app, bh)->state != AK_BID_ACTIVE)

@@ -194,6 +194,12 @@ typedef struct ak_param_change {
 typedef struct ak_msg {
     ak_msg_type type;
     ak_addr signer; /* AK_ADDR_NONE: the required signer */
+    /* 1 + the handle (ak_event.object) of the object the message's id names, when the sender
+     * knows it, else 0: the order for MsgCreateBid, the bid for MsgCloseBid and the lease
+     * messages. Not part of the message on chain, only a shortcut: the handler takes it when
+     * that object has exactly the message's id and otherwise looks the id up, so a wrong or
+     * stale hint changes nothing. */
+    uint32_t hint;
     union {
         struct {
             ak_addr from, to;

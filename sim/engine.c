@@ -614,7 +614,8 @@ static int on_lease_created(ak_world *w, uint32_t d, const ak_event *ev)
 {
     w_dep *dep = &w->deps[d];
     uint32_t b = find_bid(w, dep, ev->id.provider);
-    const ak_bid *cb = ak_app_find_bid(w->app, ev->id);
+    const ak_market *mk = ak_app_market(w->app);
+    const ak_bid *cb = ev->object < mk->bids.len ? ak_pool_at(&mk->bids, ev->object) : NULL;
     if (b == NONE || !cb)
         return world_fail(w, "lease %s/%llu: no bid record of its provider",
                           ak_strtab_get(w->strs, ev->id.owner), (unsigned long long)ev->id.dseq);
@@ -622,6 +623,8 @@ static int on_lease_created(ak_world *w, uint32_t d, const ak_event *ev)
     world_cancel(w, &bid->timeout);
     bid->state = W_BID_LEASED;
     dep->state = W_DEP_LEASED;
+    dep->lease_hint = ev->object + 1;
+    dep->order_hint = 0;
     dep->provider = bid->provider;
     dep->lease_price = cb->price.amount;
     dep->lease_us = w->now;
@@ -691,6 +694,7 @@ static int route(ak_world *w, const ak_event *ev)
         return 0;
     case AK_EV_ORDER_CREATED:
         dep->state = W_DEP_BIDDING;
+        dep->order_hint = ev->object + 1;
         dep->order_us = w->now;
         dep->order_open = true;
         w->open_orders++;
@@ -704,6 +708,7 @@ static int route(ak_world *w, const ak_event *ev)
         uint32_t b = find_bid(w, dep, ev->id.provider);
         if (b != NONE) {
             w->bids[b].chain_open = true;
+            w->bids[b].hint = ev->object + 1;
             w->open_bids++;
         }
         return 0;

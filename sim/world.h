@@ -75,6 +75,7 @@ typedef struct w_bid {
     uint32_t state;
     uint32_t next;           /* next bid of the same deployment, or UINT32_MAX */
     bool chain_open;         /* the chain has it open (counted in open_bids) */
+    uint32_t hint;           /* 1 + its chain handle once the chain created it (ak_msg.hint) */
     ak_evq_handle timeout;
     uint32_t next_free;
 } w_bid;
@@ -93,6 +94,8 @@ typedef struct w_dep {
     int64_t created_us, order_us, lifetime_us;
     int64_t bids_received;
     uint32_t bids;           /* head of its w_bid list */
+    uint32_t order_hint;     /* 1 + the chain handle of its open order (ak_msg.hint), or 0 */
+    uint32_t lease_hint;     /* 1 + the chain handle of its lease's bid, or 0 */
     uint32_t provider;       /* the lease's provider, UINT32_MAX before */
     ak_dec lease_price;      /* the lease's price per block (all units) */
     int64_t lease_us, lease_height;

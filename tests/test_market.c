@@ -515,6 +515,114 @@ START_TEST(create_lease_checks_order_then_group)
 }
 END_TEST
 
+/* ---- ak_msg.hint ---- */
+
+/* The handle in the current block's last event of type t. */
+static uint32_t last_object(fx *f, ak_event_type t)
+{
+    size_t n;
+    const ak_event *ev = ak_app_events(f->app, &n);
+    for (size_t i = n; i-- > 0;)
+        if (ev[i].type == t)
+            return ev[i].object;
+    ck_abort_msg("no %s event in this block", ak_event_name(t));
+    return 0;
+}
+
+enum { HINT_NONE, HINT_RIGHT, HINT_OTHER, HINT_RANGE, HINT_MODES };
+
+/* One script of bid and lease messages, each sent with a hint of the given mode: none, the
+ * right handle, another object's handle (a bid or order that exists, chosen to be the one a
+ * careless shortcut would wrongly act on), or one past every handle. Writes each message's
+ * status to codes and returns the state's digest. */
+static uint64_t hinted_script(int mode, int *codes)
+{
+    fx f;
+    fx_init(&f);
+    fx_at(&f, 10);
+    ak_msg m = fx_deploy(&f, f.alice, 10, 5000000, "100");
+    fx_ok(&f, &m);
+    uint32_t o10 = last_object(&f, AK_EV_ORDER_CREATED);
+    m = fx_deploy(&f, f.alice, 11, 5000000, "100");
+    fx_ok(&f, &m);
+    uint32_t o11 = last_object(&f, AK_EV_ORDER_CREATED);
+    uint32_t b10p1 = 0, b10p2 = 0, b11p1 = 0, k = 0;
+#define HINT(right, other, range)                                                                  \
+    (mode == HINT_RIGHT ? (right) + 1 : mode == HINT_OTHER ? (other) + 1                            \
+                                      : mode == HINT_RANGE ? (range) : 0)
+#define SEND(msg) (codes[k++] = fx_send(&f, &(msg)))
+    ak_bid_id w10 = fx_bid_id(f.alice, 10, 1, 1, f.prov1), l10 = fx_bid_id(f.alice, 10, 1, 1, f.prov2);
+    ak_bid_id w11 = fx_bid_id(f.alice, 11, 1, 1, f.prov1), none11 = fx_bid_id(f.alice, 11, 1, 1, f.prov2);
+    m = fx_bid(&f, w10, "50");
+    m.hint = HINT(o10, o11, UINT32_MAX);
+    if (!SEND(m))
+        b10p1 = last_object(&f, AK_EV_BID_CREATED);
+    m = fx_bid(&f, l10, "60");
+    m.hint = HINT(o10, o11, o11 + 2);
+    if (!SEND(m))
+        b10p2 = last_object(&f, AK_EV_BID_CREATED);
+    m = fx_bid(&f, w11, "70");
+    m.hint = HINT(o11, o10, 0);
+    if (!SEND(m))
+        b11p1 = last_object(&f, AK_EV_BID_CREATED);
+    fx_at(&f, 12);
+    /* lease prov1's bid; the other hint names prov2's open bid on the same order */
+    m = fx_lease_msg(AK_MSG_CREATE_LEASE, w10);
+    m.hint = HINT(b10p1, b10p2, b11p1 + 2);
+    SEND(m);
+    fx_at(&f, 20);
+    m = fx_lease_msg(AK_MSG_WITHDRAW_LEASE, w10);
+    m.hint = HINT(b10p1, b11p1, UINT32_MAX);
+    SEND(m);
+    /* no lease on prov2's (lost) bid: a hint at the live lease must not withdraw from it */
+    m = fx_lease_msg(AK_MSG_WITHDRAW_LEASE, l10);
+    m.hint = HINT(b10p2, b10p1, b10p1 + 100);
+    SEND(m);
+    /* close prov1's open bid on 11; the other hint names the active bid on 10 */
+    ak_msg cb = {.type = AK_MSG_CLOSE_BID};
+    cb.close_bid.id = w11;
+    cb.close_bid.reason = AK_REASON_UNSPECIFIED;
+    cb.hint = HINT(b11p1, b10p1, UINT32_MAX - 1);
+    SEND(cb);
+    /* a bid that does not exist, hinted at one that does */
+    cb.close_bid.id = none11;
+    cb.hint = HINT(b10p1, b10p1, 7);
+    SEND(cb);
+    /* close the lease through prov2's lost bid: refused; then through the right one */
+    m = fx_lease_msg(AK_MSG_CLOSE_LEASE, l10);
+    m.hint = HINT(b10p2, b10p1, 0);
+    SEND(m);
+    m = fx_lease_msg(AK_MSG_CLOSE_LEASE, w10);
+    m.hint = HINT(b10p1, b10p2, UINT32_MAX);
+    SEND(m);
+#undef HINT
+#undef SEND
+    ck_assert_int_eq(k, 10);
+    uint64_t digest = ak_app_digest(f.app);
+    fx_fini(&f);
+    return digest;
+}
+
+/* ak_msg.hint is a shortcut, never a rule: the same script without hints, with the right
+ * handles, with other objects' handles and with handles out of range gives the same statuses
+ * and the same state. */
+START_TEST(hints_change_nothing)
+{
+    int codes[HINT_MODES][10];
+    uint64_t digest[HINT_MODES];
+    for (int mode = 0; mode < HINT_MODES; mode++)
+        digest[mode] = hinted_script(mode, codes[mode]);
+    static const int want[10] = {0, 0, 0, 0, 0, AK_EUNKNOWN_LEASE, 0, AK_EUNKNOWN_BID,
+                                 AK_EBID_NOT_ACTIVE, 0};
+    for (int mode = 0; mode < HINT_MODES; mode++) {
+        for (int i = 0; i < 10; i++)
+            ck_assert_msg(codes[mode][i] == want[i], "mode %d, message %d: %s, expected %s", mode,
+                          i, ak_err_name(codes[mode][i]), ak_err_name(want[i]));
+        ck_assert(digest[mode] == digest[HINT_NONE]);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("market");
@@ -534,6 +642,7 @@ int main(void)
     tcase_add_test(tc, close_at_settlement_height_closes_payment);
     tcase_add_test(tc, second_lease_credits_first_payment);
     tcase_add_test(tc, create_lease_checks_order_then_group);
+    tcase_add_test(tc, hints_change_nothing);
     suite_add_tcase(s, tc);
     return fx_run(s);
 }
