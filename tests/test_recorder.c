@@ -409,9 +409,24 @@ START_TEST(open_creates_schema_and_meta)
         col_text(st, 0, "run_id");
         done(st);
     }
+    /* the run indexes are built when a run ends (recorder.c, RUN_INDEXES) */
     ck_assert_int_eq(q_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
                                "name IN ('metrics_run_t', 'leases_run_provider')"),
-                     2);
+                     0);
+    raw_close(db);
+    rec = open_ok(path);
+    int64_t id;
+    ak_rec_run_info info = {"s", "{}", 1, 0, -1, NULL, "akash-v1", "test", 0};
+    ck_assert_int_eq(ak_rec_begin_run(rec, &info, &id), 0);
+    ck_assert_int_eq(ak_rec_end_run(rec, true, NULL, 0.5, 10, 5), 0);
+    ck_assert_int_eq(ak_rec_close(rec), 0);
+    db = raw_open(path);
+    ck_assert_int_eq(q_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                               "name IN ('metrics_run_t', 'leases_run_provider', "
+                               "'leases_run_tenant', 'orders_run_tenant', 'providers_run_provider', "
+                               "'tenants_run_tenant', 'validators_run_validator', "
+                               "'proposals_run_id', 'runs_status')"),
+                     9);
     raw_close(db);
 
     /* opening it again keeps it as it is */
