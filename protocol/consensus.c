@@ -109,8 +109,9 @@ static void center_vals(ak_cval *v, uint32_t n)
 static uint32_t step_vals(ak_cval *v, uint32_t n, int64_t total, const uint32_t *rank,
                           ak_prio_stats *st)
 {
-    uint32_t best = 0;
-    /* on the way: the sum, the smallest, and the second largest (the largest is best's) */
+    /* Two passes, both without data-dependent branches in the common case: add the powers
+     * (and on the way take the sum, the smallest, the largest and the second largest value),
+     * then find the largest value's holder with the smallest address rank. */
     int64_t mn = INT64_MAX, top = INT64_MIN, second = INT64_MIN;
     __int128 sum = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -118,11 +119,14 @@ static uint32_t step_vals(ak_cval *v, uint32_t n, int64_t total, const uint32_t 
         v[i].priority = p;
         sum += p;
         mn = p < mn ? p : mn;
-        second = p > top ? top : (p > second ? p : second);
+        int64_t lo = p < top ? p : top; /* the smaller of p and the largest so far */
+        second = lo > second ? lo : second;
         top = p > top ? p : top;
-        if (i > 0 && (p > v[best].priority || (p == v[best].priority && rank[i] < rank[best])))
-            best = i;
     }
+    uint32_t best = n;
+    for (uint32_t i = 0; i < n; i++)
+        if (v[i].priority == top && (best == n || rank[i] < rank[best]))
+            best = i;
     int64_t old = v[best].priority, now = sat_sub(old, total);
     v[best].priority = now;
     if (st) {
