@@ -36,20 +36,31 @@ int ak_mint_begin_block(ak_app *app)
             return AK_EOVERFLOW;
     }
 
-    /* NextInflationRate */
-    ak_dec step, one = ak_dec_from_int(1);
+    /* NextInflationRate. At a bound, with the bonded ratio on the side that pushes against it,
+     * the rate stays at the bound and the steps are not needed: ratio <= goal gives
+     * Quo(ratio, goal) <= 1 (rounding cannot pass 1), so the step is >= 0 (the rate change is
+     * non-negative by validation) and max + step clamps to max; ratio >= goal the same way
+     * keeps min. (A long run spends half its blocks at the maximum.) */
+    ak_dec inflation, prev = app->minter.inflation;
     int rc;
-    if ((rc = ak_dec_quo(ratio, p->goal_bonded, &step)) || (rc = ak_dec_sub(one, step, &step)) ||
-        (rc = ak_dec_mul(step, p->inflation_rate_change, &step)) ||
-        (rc = ak_dec_quo(step, ak_dec_from_int(bpy), &step)))
-        return rc;
-    ak_dec inflation;
-    if ((rc = ak_dec_add(app->minter.inflation, step, &inflation)))
-        return rc;
-    if (ak_dec_cmp(inflation, p->inflation_max) > 0)
-        inflation = p->inflation_max;
-    if (ak_dec_cmp(inflation, p->inflation_min) < 0)
-        inflation = p->inflation_min;
+    int side = ak_dec_cmp(ratio, p->goal_bonded);
+    if (!ak_dec_is_negative(p->inflation_rate_change) && p->goal_bonded.v > 0 &&
+        ak_dec_cmp(p->inflation_min, p->inflation_max) <= 0 &&
+        ((side <= 0 && prev.v == p->inflation_max.v) || (side >= 0 && prev.v == p->inflation_min.v))) {
+        inflation = prev;
+    } else {
+        ak_dec step, one = ak_dec_from_int(1);
+        if ((rc = ak_dec_quo(ratio, p->goal_bonded, &step)) || (rc = ak_dec_sub(one, step, &step)) ||
+            (rc = ak_dec_mul(step, p->inflation_rate_change, &step)) ||
+            (rc = ak_dec_quo(step, ak_dec_from_int(bpy), &step)))
+            return rc;
+        if ((rc = ak_dec_add(prev, step, &inflation)))
+            return rc;
+        if (ak_dec_cmp(inflation, p->inflation_max) > 0)
+            inflation = p->inflation_max;
+        if (ak_dec_cmp(inflation, p->inflation_min) < 0)
+            inflation = p->inflation_min;
+    }
 
     /* NextAnnualProvisions, BlockProvision */
     ak_dec annual, per_block;
