@@ -86,6 +86,9 @@ typedef struct ak_dist_slot {
     ak_addr addr;
     uint32_t val;      /* staking validator handle */
     int64_t power;
+    /* amounts of earlier blocks at earlier F, not yet added to vd: state until ak_dist_sync
+     * (journaled like it), see ak_dist_cache.accrued */
+    ak_dec acc_reward, acc_commission, acc_shared;
 } ak_dist_slot;
 
 /* The allocation of the last block, reused while its inputs are unchanged (DESIGN.md "cache
@@ -107,6 +110,8 @@ typedef struct ak_dist_cache {
      * amounts to the validator records. So `pending` is part of the state (journaled like it)
      * until synced; everything that reads or writes a validator's rewards syncs first. */
     int64_t pending;
+    bool accrued;            /* some slot's acc_ amounts are not zero (F moved while steady:
+                                the amounts at the old F went there, see ak_dist_begin_block) */
     bool steady;             /* the slots were checked against their validators since the last
                                 message or hook that could change one */
     uint64_t epoch;          /* app votes_epoch of the votes the slots match (0: unknown) */
