@@ -663,10 +663,10 @@ END_TEST
 START_TEST(test_increment_matches_formulas)
 {
     enum { NV = 12 };
-    char names[NV][4];
+    char names[NV][8];
     ak_valupdate v[NV];
     for (int i = 0; i < NV; i++) {
-        snprintf(names[i], sizeof names[i], "q%02d", i);
+        snprintf(names[i], sizeof names[i], "q%02u", (unsigned)i % 100u);
         v[i] = (ak_valupdate){N(names[i]), (int64_t)(i * i * 37 % 101) + 1 + (i == 3) * 5000};
     }
     ak_valset vs;
