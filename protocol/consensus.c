@@ -107,34 +107,45 @@ static void center_vals(ak_cval *v, uint32_t n)
  * scans in index order; ties go to the smaller address, compared through the cached ranks),
  * take the total off the one picked. Returns its index. */
 static uint32_t step_vals(ak_cval *v, uint32_t n, int64_t total, const uint32_t *rank,
-                          ak_prio_stats *st)
+                          ak_prio_stats *st, __int128 sum)
 {
-    /* Two passes, both without data-dependent branches in the common case: add the powers
-     * (and on the way take the sum, the smallest, the largest and the second largest value),
-     * then find the largest value's holder with the smallest address rank. */
-    int64_t mn = INT64_MAX, top = INT64_MIN, second = INT64_MIN;
-    __int128 sum = 0;
+    /* Two passes without data-dependent branches: add the powers (clipping as Go does; on the
+     * way the smallest and the largest value), then find the largest value's holder with the
+     * smallest address rank. */
+    int64_t mn = INT64_MAX, top = INT64_MIN;
+    bool clipped = false;
     for (uint32_t i = 0; i < n; i++) {
-        int64_t p = sat_add(v[i].priority, v[i].power);
+        int64_t p, w = v[i].power;
+        bool o = __builtin_add_overflow(v[i].priority, w, &p);
+        p = o ? (w > 0 ? INT64_MAX : INT64_MIN) : p;
+        clipped |= o;
         v[i].priority = p;
-        sum += p;
         mn = p < mn ? p : mn;
-        int64_t lo = p < top ? p : top; /* the smaller of p and the largest so far */
-        second = lo > second ? lo : second;
         top = p > top ? p : top;
     }
     uint32_t best = n;
     for (uint32_t i = 0; i < n; i++)
         if (v[i].priority == top && (best == n || rank[i] < rank[best]))
             best = i;
-    int64_t old = v[best].priority, now = sat_sub(old, total);
+    int64_t old = v[best].priority, now;
+    if (__builtin_sub_overflow(old, total, &now)) {
+        now = sat_sub(old, total);
+        clipped = true;
+    }
     v[best].priority = now;
     if (st) {
-        /* best held the largest value, so with n > 1 the others hold the smallest, and the
-         * second largest is the largest of the others */
-        st->sum = sum - old + now;
+        /* Adding every power and taking the total off one leaves the sum as it was, unless a
+         * value was clipped (then count again). best held the largest value, so with n > 1
+         * the others hold the smallest; the old largest bounds the new one from above, which
+         * is all the next rescale test needs (rescale_vals measures the exact spread). */
+        if (clipped) {
+            sum = 0;
+            for (uint32_t i = 0; i < n; i++)
+                sum += v[i].priority;
+        }
+        st->sum = sum;
         st->min = n > 1 && mn < now ? mn : now;
-        st->max = n > 1 && second > now ? second : now;
+        st->max = n > 1 && top > now ? top : now;
         st->known = true;
     }
     return best;
@@ -155,11 +166,14 @@ static uint32_t increment_vals(ak_cval *v, uint32_t n, int64_t total, const uint
     int64_t diff_max = sat_add(total, total); /* AK_PRIORITY_WINDOW_FACTOR * total */
     int64_t mx = INT64_MIN, mn = INT64_MAX;
     __int128 sum = 0;
-    if (st && st->known) {
-        mn = st->min; /* what the last step left */
+    bool known = st && st->known;
+    if (known) {
+        mn = st->min; /* what the last step left; mx is an upper bound there */
         mx = st->max;
         sum = st->sum;
-    } else {
+    }
+    if (!known) {
+        mx = INT64_MIN, mn = INT64_MAX, sum = 0;
         for (uint32_t i = 0; i < n; i++) {
             int64_t p = v[i].priority;
             if (p < mn)
@@ -170,22 +184,30 @@ static uint32_t increment_vals(ak_cval *v, uint32_t n, int64_t total, const uint
         }
     }
     if (diff_max > 0 && (__int128)mx - mn > diff_max) {
-        rescale_vals(v, n, diff_max);
+        rescale_vals(v, n, diff_max); /* finds the exact spread itself: a loose bound is safe */
         sum = 0;
         for (uint32_t i = 0; i < n; i++)
             sum += v[i].priority;
     }
-    /* shiftByAvgProposerPriority: big.Int Div is Euclidean, i.e. the floor for a positive n */
-    __int128 q = sum / n;
-    if (sum % n != 0 && sum < 0)
-        q -= 1;
-    int64_t avg = (int64_t)q;
-    if (avg != 0)
-        for (uint32_t i = 0; i < n; i++)
+    /* shiftByAvgProposerPriority: big.Int Div is Euclidean, i.e. the floor for a positive n
+     * (0 <= sum < n, the steady case, needs no division) */
+    int64_t avg = 0;
+    if (sum < 0 || sum >= n) {
+        __int128 q = sum / n;
+        if (sum % n != 0 && sum < 0)
+            q -= 1;
+        avg = (int64_t)q;
+    }
+    if (avg != 0) {
+        sum = 0;
+        for (uint32_t i = 0; i < n; i++) {
             v[i].priority = sat_sub(v[i].priority, avg);
+            sum += v[i].priority;
+        }
+    }
     uint32_t best = 0;
     for (int64_t t = 0; t < times; t++)
-        best = step_vals(v, n, total, rank, t + 1 == times ? st : NULL);
+        best = step_vals(v, n, total, rank, t + 1 == times ? st : NULL, sum);
     return best;
 }
 

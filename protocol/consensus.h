@@ -69,13 +69,13 @@ typedef struct ak_cval {
  * index kept in the same allocation as vals: rank[i] is the position of vals[i] in address
  * order (it breaks priority ties without comparing names), byaddr[k] is the index in vals of
  * the k-th validator in address order (ak_valset_index searches it). */
-/* The smallest and largest priority and their sum, as the last increment left them: the next
- * increment's rescale and centering need exactly these, and a step can compute them on its way,
- * which saves a pass over the set per block. `known` is cleared by anything else that changes a
- * priority. */
+/* The smallest priority, a bound on the largest and their sum, as the last increment left
+ * them: the next increment's rescale test and centering need these, and a step can compute them
+ * on its way, which saves a pass over the set per block. `known` is cleared by anything else
+ * that changes a priority. */
 typedef struct ak_prio_stats {
     __int128 sum;
-    int64_t min, max;
+    int64_t min, max; /* min exact; max an upper bound (scanned when it says rescale) */
     bool known;
 } ak_prio_stats;
 

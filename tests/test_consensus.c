@@ -657,9 +657,10 @@ END_TEST
 /* The increment keeps the smallest and largest priority and their sum from one block to the
  * next instead of scanning for them: against the formulas applied from scratch (rescale when
  * max - min > 2 x total, center on the floored average, add powers, pick the largest with ties
- * to the smaller address, take the total off it), 3,000 increments of 12 validators with
+ * to the smaller address, take the total off it), 6,000 increments of 12 validators with
  * uneven powers agree on every priority and proposer, including after priorities are pushed
- * far apart by hand every 150 blocks (which makes the next increment rescale). */
+ * far apart by hand every 150 blocks (which makes the next increment rescale) and, in the
+ * second half, one pushed low every 7 blocks. */
 START_TEST(test_increment_matches_formulas)
 {
     enum { NV = 12 };
@@ -676,11 +677,17 @@ START_TEST(test_increment_matches_formulas)
         p[i] = vs.vals[i].priority;
     uint64_t x = 99;
     int rescaled = 0;
-    for (int step = 0; step < 3000; step++) {
-        if (step % 150 == 75) {
+    for (int step = 0; step < 6000; step++) {
+        if (step % 150 == 75 || (step > 3000 && step % 7 == 3)) {
             x = x * 6364136223846793005ull + 1442695040888963407ull;
             uint32_t k = (uint32_t)(x >> 33) % vs.n;
-            p[k] = (int64_t)((x >> 20) % 100) * vs.total * ((x >> 40) & 1 ? 1 : -1);
+            /* far apart (a rescale), or one priority pushed low, near the edge of the window
+             * (the bound the increment keeps on the largest priority may then call for a
+             * rescale that the exact spread refuses) */
+            if (step % 150 == 75)
+                p[k] = (int64_t)((x >> 20) % 100) * vs.total * ((x >> 40) & 1 ? 1 : -1);
+            else
+                p[k] = -vs.total - (int64_t)((x >> 20) % (uint64_t)vs.total);
             vs.vals[k].priority = p[k];
             ak_valset_priorities_changed(&vs);
         }
