@@ -26,18 +26,20 @@ typedef struct ak_escrow_deposit {
     uint32_t next;   /* FIFO: next younger deposit */
 } ak_escrow_deposit;
 
+/* Fields ordered for size (112 bytes, not 128 with padding): every bid has an account, and a
+ * year of a large network keeps millions of them. */
 typedef struct ak_escrow_account {
+    ak_dec funds;       /* unspent total; negative while overdrawn */
+    ak_dec transferred; /* total ever taken from deposits into payments */
     ak_escrow_id id;
+    ak_height settled_at;
     ak_addr owner; /* tenant for a deployment account, provider for a bid account */
     uint32_t state;
     ak_denom denom;     /* the denom of the deposit that created it */
-    bool funded;        /* it has a funds entry: false when created without any depositor, so
-                           that no deposit or payment in any denom fits it (as upstream) */
-    ak_dec funds;       /* unspent total; negative while overdrawn */
-    ak_dec transferred; /* total ever taken from deposits into payments */
-    ak_height settled_at;
     uint32_t dep_head, dep_tail; /* deposits, oldest first */
     uint32_t payments; /* non-closed payments in store order: overdrawn, then open, each by xid */
+    bool funded;        /* it has a funds entry: false when created without any depositor, so
+                           that no deposit or payment in any denom fits it (as upstream) */
 } ak_escrow_account;
 
 typedef struct ak_escrow_payment {

@@ -29,22 +29,24 @@ typedef struct ak_order {
     uint32_t nbids_counted; /* open, active and closed bids (not lost): BidCountForOrder */
 } ak_order;
 
+/* Fields ordered for size (128 bytes, not 144 with padding): bids are the most numerous
+ * records of a run. */
 typedef struct ak_bid {
+    ak_deccoin price;
     ak_bid_id id;
+    ak_height created_at;
+    const ak_resource_offer *offer;
     uint32_t order;
     uint32_t state;
-    ak_deccoin price;
-    ak_height created_at;
     uint32_t account; /* the bid's escrow account (the provider's deposit) */
-    const ak_resource_offer *offer;
     uint32_t noffer;
     uint32_t next; /* next bid of the same order, provider order */
     /* the lease, when lease_state != AK_LEASE_NONE; its price is the bid price */
     uint32_t lease_state;
     uint32_t lease_reason; /* close reason, 0 while active */
+    uint32_t payment; /* the lease's escrow payment */
     ak_height lease_created_at;
     ak_height lease_closed_on;
-    uint32_t payment; /* the lease's escrow payment */
 } ak_bid;
 
 typedef struct ak_market {
