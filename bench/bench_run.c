@@ -1,9 +1,10 @@
 /*
  * bench/bench_run.c: whole runs of the shipped scenarios, as `akashsim run` does them (results
- * written to an SQLite file in /tmp): scenarios/baseline.json (the network's size, a year) three
- * times and scenarios/scale.json (10,000 providers, a million deployments, a year) three times: this machine's timings vary by a tenth from run to run. Each
- * run is a child process, so its peak resident memory is its own (wait4's rusage). Prints wall
- * time, events per second and peak memory, and the median wall time over the repetitions.
+ * written to an SQLite file in /tmp): scenarios/baseline.json (the network's size, a year) and
+ * scenarios/scale.json (10,000 providers, a million deployments, a year), three times each: a
+ * shared machine's timings vary by a tenth from run to run. Each run is a child process, so
+ * its peak resident memory is its own (wait4's rusage). Prints wall time, events per second
+ * and peak memory, and the median wall time over the repetitions.
  * Asserts nothing about timing; exits 1 if a run fails.
  *
  * Usage: bench_run [SCENARIO REPS]...   (default: scenarios/baseline.json 3 scenarios/scale.json 3)
