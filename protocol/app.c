@@ -128,7 +128,6 @@ int ak_app_create(ak_rules rules, ak_app **out)
     ak_pool_init(&app->market.orders, &app->store, sizeof(ak_order));
     ak_pool_init(&app->market.bids, &app->store, sizeof(ak_bid));
     ak_map_init(&app->market.order_index, &app->store);
-    ak_map_init(&app->market.bid_index, &app->store);
     ak_pool_init(&app->escrow.accounts, &app->store, sizeof(ak_escrow_account));
     ak_pool_init(&app->escrow.payments, &app->store, sizeof(ak_escrow_payment));
     ak_pool_init(&app->escrow.deposits, &app->store, sizeof(ak_escrow_deposit));
@@ -164,7 +163,6 @@ void ak_app_destroy(ak_app *app)
     ak_pool_fini(&app->market.orders);
     ak_pool_fini(&app->market.bids);
     ak_map_fini(&app->market.order_index);
-    ak_map_fini(&app->market.bid_index);
     ak_pool_fini(&app->escrow.accounts);
     ak_pool_fini(&app->escrow.payments);
     ak_pool_fini(&app->escrow.deposits);
@@ -560,12 +558,24 @@ static uint32_t find_order(const ak_app *app, ak_order_id id)
     return ak_map_get(&app->market.order_index, ak_key2(g, id.oseq));
 }
 
+/* The bid of `provider` on order o, from the order's list (at most OrderMaxBids + 1 long, and
+ * its bids were created within one bid window, so they are close in memory), or AK_POOL_NONE.
+ * A list walk rather than an index: an index entry per bid cost more memory than the walk
+ * costs time, and the engine's messages name their bids by hint (ak_msg.hint). */
+static uint32_t order_bid(const ak_app *app, uint32_t o, ak_addr provider)
+{
+    for (uint32_t bh = order_at(app, o)->bids; bh != AK_POOL_NONE; bh = bid_at(app, bh)->next)
+        if (bid_at(app, bh)->id.provider == provider)
+            return bh;
+    return AK_POOL_NONE;
+}
+
 static uint32_t find_bid(const ak_app *app, ak_bid_id id)
 {
     uint32_t o = find_order(app, (ak_order_id){id.owner, id.dseq, id.gseq, id.oseq});
     if (o == AK_POOL_NONE)
         return AK_POOL_NONE;
-    return ak_map_get(&app->market.bid_index, ak_key2(o, id.provider));
+    return order_bid(app, o, id.provider);
 }
 
 /* The sender's hint (ak_msg.hint), if it is the handle of the bid or order with exactly this
@@ -1337,12 +1347,11 @@ static int h_create_bid(ak_app *app, const ak_msg *m, ak_tx_result *res)
     if (rc)
         return rc;
     /* 13: one bid per provider and order, ever (any state) */
-    if (ak_map_get(&app->market.bid_index, ak_key2(oh, c->id.provider)) != AK_POOL_NONE)
+    if (order_bid(app, oh, c->id.provider) != AK_POOL_NONE)
         return AK_EBID_EXISTS;
     uint32_t bh;
     void *obj;
-    if (ak_pool_add(&app->market.bids, &bh, &obj) ||
-        ak_map_put(&app->market.bid_index, ak_key2(oh, c->id.provider), bh))
+    if (ak_pool_add(&app->market.bids, &bh, &obj))
         return AK_ENOMEM;
     ak_bid *b = obj;
     b->id = c->id;
@@ -1505,7 +1514,7 @@ static int h_close_lease(ak_app *app, const ak_msg *m, ak_tx_result *res)
     if (order_at(app, oh)->state != AK_ORDER_ACTIVE)
         return AK_EORDER_CLOSED;
     if (bh == AK_POOL_NONE)
-        bh = ak_map_get(&app->market.bid_index, ak_key2(oh, m->lease.id.provider));
+        bh = order_bid(app, oh, m->lease.id.provider);
     if (bh == AK_POOL_NONE)
         return AK_EBID_NOT_FOUND;
     if (bid_at(app, bh)->state != AK_BID_ACTIVE)
@@ -1829,7 +1838,7 @@ uint64_t ak_app_digest(const ak_app *app)
     const ak_map *maps[] = {
         &app->bank.balance_index, &app->bank.supply_index, &app->providers.index,
         &app->audit.index, &app->audit.owner_heads, &app->grants.index, &app->grants.grantee_heads,
-        &app->deployments.index, &app->market.order_index, &app->market.bid_index,
+        &app->deployments.index, &app->market.order_index,
         &app->community_pool_index, &app->staking.val_index, &app->staking.del_index,
         &app->staking.del_heads_index, &app->staking.ubd_index, &app->staking.red_index,
         &app->staking.red_heads_index, &app->gov.vote_index, &app->slashing.info_index,

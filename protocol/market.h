@@ -53,7 +53,6 @@ typedef struct ak_market {
     ak_pool orders;  /* ak_order */
     ak_pool bids;    /* ak_bid */
     ak_map order_index; /* (group handle, oseq) -> order */
-    ak_map bid_index;   /* (order handle, provider) -> bid */
 } ak_market;
 
 const char *ak_order_state_name(uint32_t s); /* "open", "active", "closed" */
