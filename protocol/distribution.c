@@ -760,6 +760,19 @@ static inline void slot_down(ak_dist_slot *s)
  * mint does most blocks) steps every slot; anything else recomputes it. */
 #define MAX_STEPS 8
 
+/* A slot computed for F - delta moved to F (|delta| <= MAX_STEPS): single steps, or from
+ * scratch for a rate outside [0, 1]. */
+static int slot_move(ak_dist_slot *s, uint64_t f, int64_t delta)
+{
+    if (s->generic)
+        return slot_full(s, f);
+    for (int64_t k = 0; k < delta; k++)
+        slot_up(s);
+    for (int64_t k = 0; k < -delta; k++)
+        slot_down(s);
+    return 0;
+}
+
 static int cache_rewards(ak_app *app, ak_amount fees, ak_dec tax)
 {
     ak_dist_cache *c = &app->distribution.cache;
@@ -789,15 +802,8 @@ static int cache_rewards(ak_app *app, ak_amount fees, ak_dec tax)
             s->rate = ak_val(app, s->val)->commission_rate;
             if (slot_full(s, f))
                 return AK_EOVERFLOW;
-        } else if (s->generic) {
-            if (slot_full(s, f))
-                return AK_EOVERFLOW;
-        } else if (delta > 0) {
-            for (int64_t k = 0; k < delta; k++)
-                slot_up(s);
-        } else {
-            for (int64_t k = 0; k < -delta; k++)
-                slot_down(s);
+        } else if (slot_move(s, f, delta)) {
+            return AK_EOVERFLOW;
         }
         sum += (u128)s->reward.v;
     }
@@ -834,16 +840,8 @@ static int accrue_and_step(ak_app *app, ak_amount fees)
                 __builtin_add_overflow(s->acc_shared.v, ds, &s->acc_shared.v))
                 return AK_EOVERFLOW;
         }
-        if (s->generic) {
-            if (slot_full(s, (uint64_t)fees))
-                return AK_EOVERFLOW;
-        } else if (delta > 0) {
-            for (int64_t j = 0; j < delta; j++)
-                slot_up(s);
-        } else {
-            for (int64_t j = 0; j < -delta; j++)
-                slot_down(s);
-        }
+        if (slot_move(s, (uint64_t)fees, delta))
+            return AK_EOVERFLOW;
         sum += (u128)s->reward.v;
     }
     c->accrued = c->accrued || k > 0;
