@@ -60,25 +60,26 @@ typedef struct ak_cval {
     int64_t priority;
 } ak_cval;
 
-/* A validator set. vals[0 .. n-1] is in CometBFT's index order (ValidatorsByVotingPower: power
- * descending, then address ascending), the index used in votes and commits. The order changes
- * only when an update changes the membership or a power; increments change priorities only.
- *
- * Read the public fields freely; change them only through the functions below (tests may set
- * priorities directly to reproduce a worked example, then call ak_valset_priorities_changed). rank and byaddr are a cached address
- * index kept in the same allocation as vals: rank[i] is the position of vals[i] in address
- * order (it breaks priority ties without comparing names), byaddr[k] is the index in vals of
- * the k-th validator in address order (ak_valset_index searches it). */
 /* The smallest priority, a bound on the largest and their sum, as the last increment left
  * them: the next increment's rescale test and centering need these, and a step can compute them
  * on its way, which saves a pass over the set per block. `known` is cleared by anything else
  * that changes a priority. */
 typedef struct ak_prio_stats {
     __int128 sum;
-    int64_t min, max; /* min exact; max an upper bound (scanned when it says rescale) */
+    int64_t min, max; /* min exact; max an upper bound (rescale_vals measures the exact spread) */
     bool known;
 } ak_prio_stats;
 
+/* A validator set. vals[0 .. n-1] is in CometBFT's index order (ValidatorsByVotingPower: power
+ * descending, then address ascending), the index used in votes and commits. The order changes
+ * only when an update changes the membership or a power; increments change priorities only.
+ *
+ * Read the public fields freely; change them only through the functions below (tests may set
+ * priorities directly to reproduce a worked example, then call ak_valset_priorities_changed).
+ * rank and byaddr are a cached address index kept in the same allocation as vals: rank[i] is
+ * the position of vals[i] in address order (it breaks priority ties without comparing names),
+ * byaddr[k] is the index in vals of the k-th validator in address order (ak_valset_index
+ * searches it). */
 typedef struct ak_valset {
     ak_cval *vals;
     uint32_t n, cap;
@@ -142,10 +143,10 @@ int ak_valset_new(ak_valset *vs, const ak_strtab *strs, const ak_valupdate *u, u
  * (saturating), the validator with the largest priority (ties: the smaller address) is picked
  * and its priority -= total (saturating). The one picked last becomes the proposer. O(n * times),
  * allocation-free. AK_EINVAL (set unchanged) if the set is empty or times < 1. */
+int ak_valset_increment(ak_valset *vs, int64_t times);
 /* Say that priorities were set by hand (tests reproducing a worked example do): the next
  * increment scans them instead of trusting what the last one left. */
 void ak_valset_priorities_changed(ak_valset *vs);
-int ak_valset_increment(ak_valset *vs, int64_t times);
 /* RescalePriorities(diff_max): if max - min priority exceeds diff_max, divide every priority by
  * ratio = ceil((max - min) / diff_max), truncating toward zero (-7 / 2 = -3). diff_max <= 0
  * changes nothing. AK_EINVAL if the set is empty. */

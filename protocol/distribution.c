@@ -826,9 +826,10 @@ static int accrue_and_step(ak_app *app, ak_amount fees)
     for (uint32_t i = 0; i < c->n; i++) {
         ak_dist_slot *s = &c->slots[i];
         if (k == 1) {
-            if (__builtin_add_overflow(s->acc_reward.v, s->reward.v, &s->acc_reward.v) ||
-                __builtin_add_overflow(s->acc_commission.v, s->commission.v, &s->acc_commission.v) ||
-                __builtin_add_overflow(s->acc_shared.v, s->shared.v, &s->acc_shared.v))
+            ak_dec *r = &s->acc_reward, *cm = &s->acc_commission, *sh = &s->acc_shared;
+            if (__builtin_add_overflow(r->v, s->reward.v, &r->v) ||
+                __builtin_add_overflow(cm->v, s->commission.v, &cm->v) ||
+                __builtin_add_overflow(sh->v, s->shared.v, &sh->v))
                 return AK_EOVERFLOW;
         } else if (k > 1) {
             __int128 dr, dc, ds;

@@ -44,13 +44,15 @@ int ak_mint_begin_block(ak_app *app)
     ak_dec inflation, prev = app->minter.inflation;
     int rc;
     int side = ak_dec_cmp(ratio, p->goal_bonded);
-    if (!ak_dec_is_negative(p->inflation_rate_change) && p->goal_bonded.v > 0 &&
-        ak_dec_cmp(p->inflation_min, p->inflation_max) <= 0 &&
-        ((side <= 0 && prev.v == p->inflation_max.v) || (side >= 0 && prev.v == p->inflation_min.v))) {
+    bool pinned = (side <= 0 && prev.v == p->inflation_max.v) ||
+                  (side >= 0 && prev.v == p->inflation_min.v);
+    if (pinned && !ak_dec_is_negative(p->inflation_rate_change) && p->goal_bonded.v > 0 &&
+        ak_dec_cmp(p->inflation_min, p->inflation_max) <= 0) {
         inflation = prev;
     } else {
         ak_dec step, one = ak_dec_from_int(1);
-        if ((rc = ak_dec_quo(ratio, p->goal_bonded, &step)) || (rc = ak_dec_sub(one, step, &step)) ||
+        if ((rc = ak_dec_quo(ratio, p->goal_bonded, &step)) ||
+            (rc = ak_dec_sub(one, step, &step)) ||
             (rc = ak_dec_mul(step, p->inflation_rate_change, &step)) ||
             (rc = ak_dec_quo(step, ak_dec_from_int(bpy), &step)))
             return rc;

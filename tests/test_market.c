@@ -590,11 +590,15 @@ static uint64_t hinted_script(int mode, int *codes)
     uint32_t o11 = last_object(&f, AK_EV_ORDER_CREATED);
     uint32_t b10p1 = 0, b10p2 = 0, b11p1 = 0, k = 0;
 #define HINT(right, other, range)                                                                  \
-    (mode == HINT_RIGHT ? (right) + 1 : mode == HINT_OTHER ? (other) + 1                            \
-                                      : mode == HINT_RANGE ? (range) : 0)
+    (mode == HINT_RIGHT   ? (right) + 1                                                            \
+     : mode == HINT_OTHER ? (other) + 1                                                            \
+     : mode == HINT_RANGE ? (range)                                                                \
+                          : 0)
 #define SEND(msg) (codes[k++] = fx_send(&f, &(msg)))
-    ak_bid_id w10 = fx_bid_id(f.alice, 10, 1, 1, f.prov1), l10 = fx_bid_id(f.alice, 10, 1, 1, f.prov2);
-    ak_bid_id w11 = fx_bid_id(f.alice, 11, 1, 1, f.prov1), none11 = fx_bid_id(f.alice, 11, 1, 1, f.prov2);
+    ak_bid_id w10 = fx_bid_id(f.alice, 10, 1, 1, f.prov1);
+    ak_bid_id l10 = fx_bid_id(f.alice, 10, 1, 1, f.prov2);
+    ak_bid_id w11 = fx_bid_id(f.alice, 11, 1, 1, f.prov1);
+    ak_bid_id none11 = fx_bid_id(f.alice, 11, 1, 1, f.prov2);
     m = fx_bid(&f, w10, "50");
     m.hint = HINT(o10, o11, UINT32_MAX);
     if (!SEND(m))

@@ -154,7 +154,8 @@ START_TEST(bounds_shortcut_matches_formula)
             ck_assert_int_eq(ak_dec_quo(ratio, fx_dec(mc.goal), &step), 0);
             ck_assert_int_eq(ak_dec_sub(ak_dec_from_int(1), step, &step), 0);
             ck_assert_int_eq(ak_dec_mul(step, fx_dec(mc.rate), &step), 0);
-            ck_assert_int_eq(ak_dec_quo(step, ak_dec_from_int((int64_t)mc.blocks_per_year), &step), 0);
+            ak_dec bpy = ak_dec_from_int((int64_t)mc.blocks_per_year);
+            ck_assert_int_eq(ak_dec_quo(step, bpy, &step), 0);
             ck_assert_int_eq(ak_dec_add(fx_dec(mc.inflation), step, &infl), 0);
             if (ak_dec_cmp(infl, fx_dec(mc.max)) > 0)
                 infl = fx_dec(mc.max);

@@ -423,9 +423,9 @@ START_TEST(open_creates_schema_and_meta)
     db = raw_open(path);
     ck_assert_int_eq(q_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
                                "name IN ('metrics_run_t', 'leases_run_provider', "
-                               "'leases_run_tenant', 'orders_run_tenant', 'providers_run_provider', "
-                               "'tenants_run_tenant', 'validators_run_validator', "
-                               "'proposals_run_id', 'runs_status')"),
+                               "'leases_run_tenant', 'orders_run_tenant', "
+                               "'providers_run_provider', 'tenants_run_tenant', "
+                               "'validators_run_validator', 'proposals_run_id', 'runs_status')"),
                      9);
     raw_close(db);
 
