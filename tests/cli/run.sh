@@ -71,6 +71,35 @@ script() {
     printf '%s\n' "$2" >"$tmp/$1.json"
 }
 
+# one_line_error NAME NEEDLE [TEXT...]: after an exit 2, nothing on stdout, exactly one line on
+# stderr, containing NEEDLE (the file, or how the message starts) and each TEXT. Reports the
+# first that fails and returns 1.
+one_line_error() {
+    name=$1
+    needle=$2
+    shift 2
+    if [ -s "$out" ]; then
+        bad "$name" "wrote to stdout on exit 2"
+        return 1
+    fi
+    lines=$(wc -l <"$err")
+    if [ "$lines" -ne 1 ]; then
+        bad "$name" "expected exactly one line on stderr, got $lines"
+        return 1
+    fi
+    if ! grep -qF -- "$needle" "$err"; then
+        bad "$name" "stderr does not contain $needle"
+        return 1
+    fi
+    for text in "$@"; do
+        if ! grep -qF -- "$text" "$err"; then
+            bad "$name" "stderr does not contain: $text"
+            return 1
+        fi
+    done
+    return 0
+}
+
 # invalid NAME FILE [TEXT...]: `replay FILE` must exit 2, print nothing on stdout and exactly one
 # line on stderr that contains FILE and each TEXT.
 invalid() {
@@ -78,25 +107,7 @@ invalid() {
     file=$2
     shift 2
     expect "$name" 2 replay "$file" || return
-    if [ -s "$out" ]; then
-        bad "$name" "wrote to stdout on exit 2"
-        return
-    fi
-    lines=$(wc -l <"$err")
-    if [ "$lines" -ne 1 ]; then
-        bad "$name" "expected exactly one line on stderr, got $lines"
-        return
-    fi
-    if ! grep -qF -- "$file" "$err"; then
-        bad "$name" "stderr does not name the file $file"
-        return
-    fi
-    for text in "$@"; do
-        if ! grep -qF -- "$text" "$err"; then
-            bad "$name" "stderr does not contain: $text"
-            return
-        fi
-    done
+    one_line_error "$name" "$file" "$@" || return
     ok "$name"
 }
 
@@ -560,25 +571,7 @@ sc_invalid() {
     else
         expect "$name" 2 validate "$file" || return
     fi
-    if [ -s "$out" ]; then
-        bad "$name" "wrote to stdout on exit 2"
-        return
-    fi
-    lines=$(wc -l <"$err")
-    if [ "$lines" -ne 1 ]; then
-        bad "$name" "expected exactly one line on stderr, got $lines"
-        return
-    fi
-    if ! grep -qF -- "akashsim $cmd: $file" "$err"; then
-        bad "$name" "stderr does not start by naming the file $file"
-        return
-    fi
-    for text in "$@"; do
-        if ! grep -qF -- "$text" "$err"; then
-            bad "$name" "stderr does not contain: $text"
-            return
-        fi
-    done
+    one_line_error "$name" "akashsim $cmd: $file" "$@" || return
     if [ "$cmd" = run ] && ! no_complete_run "$db"; then
         bad "$name" "$db holds a complete run"
         return
