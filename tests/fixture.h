@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "app.h"
 #include "errors.h"
 
@@ -299,11 +300,7 @@ static inline int64_t fx_dec_int(ak_dec d)
 /* Run a suite in fork mode; returns the process exit status. */
 static inline int fx_run(Suite *s)
 {
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }
 
 #endif

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "consensus.h"
 #include "errors.h"
 
@@ -1122,10 +1123,5 @@ static Suite *consensus_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(consensus_suite());
-    srunner_set_fork_status(sr, CK_FORK_GETENV);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return check_run(consensus_suite());
 }

@@ -38,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "engine.h"
 #include "errors.h"
 #include "market.h"
@@ -1278,10 +1279,7 @@ int main(void)
         tcase_add_test(tc, tests[i].test);
         suite_add_tcase(s, tc);
     }
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int rc = srunner_ntests_failed(sr) ? 1 : 0;
-    srunner_free(sr);
+    int rc = check_run(s);
     (void)nftw(g_dir, remove_one, 16, FTW_PHYS | FTW_DEPTH);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "errors.h"
 #include "grants.h"
 #include "jvalue.h"
@@ -393,9 +394,5 @@ int main(void)
     tcase_add_test(tc, attributes_keep_order_and_refuse_duplicates);
     tcase_add_test(tc, params_overrides);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 
+#include "check_run.h"
 #include "app_int.h"
 #include "chainfx.h"
 
@@ -257,9 +258,5 @@ static Suite *mint_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(mint_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(mint_suite());
 }

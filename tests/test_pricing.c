@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "errors.h"
 #include "pricing.h"
 
@@ -128,9 +129,5 @@ int main(void)
     tcase_add_test(tc, e12_script_price);
     tcase_add_test(tc, script_rate_rounds_half_up);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(su);
 }

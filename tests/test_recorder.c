@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "errors.h"
 #include "recorder.h"
 
@@ -1143,11 +1144,7 @@ END_TEST
 /* Run a suite in fork mode; returns the process exit status (tests/fixture.h). */
 static int fx_run(Suite *s)
 {
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }
 
 int main(void)

@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "check_run.h"
 #include "app_int.h"
 #include "chainfx.h"
 
@@ -1054,9 +1055,5 @@ static Suite *slashing_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(slashing_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(slashing_suite());
 }
