@@ -22,6 +22,9 @@
  *            looks again then, on its funds_monitor_minutes grid: one event per lease instead of
  *            a poll every interval. When nothing is left it withdraws at once, which makes the
  *            chain close the lease for insufficient funds.
+ *   down     A provider that is down (reliability.c) hears no orders, sends no bids, closes no
+ *            bids (a timed-out bid stays open on chain; its reservation is released),
+ *            withdraws nothing, and its funds monitor looks again every tick until it is up.
  */
 #include <gsl/gsl_rng.h>
 #include <string.h>
@@ -53,7 +56,7 @@ int provider_hear_order(ak_world *w, uint32_t d)
     for (uint32_t i = 0; i < probes && heard < want; i++) {
         uint32_t j = start + i;
         uint32_t p = w->buckets[b][j >= n ? j - n : j];
-        if (!fits(&w->providers[p], dep))
+        if (w->providers[p].down || !fits(&w->providers[p], dep))
             continue;
         int rc = world_schedule(w, w->now + w->sc->reaction_us, W_EV_BID, p, d, NULL);
         if (rc)
@@ -67,7 +70,7 @@ int provider_bid(ak_world *w, uint32_t p, uint32_t d)
 {
     w_dep *dep = &w->deps[d];
     w_provider *pv = &w->providers[p];
-    if (dep->state != W_DEP_BIDDING || !fits(pv, dep))
+    if (dep->state != W_DEP_BIDDING || pv->down || !fits(pv, dep))
         return 0;
     ak_group_spec g;
     ak_resource_unit u;
@@ -140,6 +143,10 @@ int provider_bid_timeout(ak_world *w, uint32_t b)
     w->bids[b].timeout = 0;
     if (w->bids[b].state != W_BID_RESERVED)
         return 0;
+    if (w->providers[w->bids[b].provider].down) {
+        provider_release(w, b); /* the daemon is off: the bid stays open on chain */
+        return 0;
+    }
     return close_bid(w, b);
 }
 
@@ -202,7 +209,7 @@ int provider_withdraw(ak_world *w, uint32_t d)
     dep->ev_withdraw = 0;
     if (dep->state != W_DEP_LEASED)
         return 0;
-    int rc = withdraw(w, dep);
+    int rc = w->providers[dep->provider].down ? 0 : withdraw(w, dep);
     if (rc)
         return rc;
     return world_schedule(w, w->now + w->sc->withdrawal_period_us, W_EV_WITHDRAW, dep->provider,
@@ -215,6 +222,9 @@ int provider_dry(ak_world *w, uint32_t d)
     dep->ev_dry = 0;
     if (dep->state != W_DEP_LEASED)
         return 0;
+    if (w->providers[dep->provider].down) /* the monitor is off: look again next tick */
+        return world_schedule(w, w->now + w->sc->monitor_interval_us, W_EV_DRY, dep->provider, d,
+                              &dep->ev_dry);
     const ak_escrow_account *a = world_dep_account(w, dep);
     if (!a)
         return 0;

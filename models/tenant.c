@@ -88,6 +88,8 @@ static ak_amount cost_of(const ak_world *w, ak_dec per_block, double days)
     return a + 1;
 }
 
+static int deploy(ak_world *w, uint32_t d);
+
 int tenant_arrival(ak_world *w)
 {
     const ak_scenario *sc = w->sc;
@@ -118,16 +120,28 @@ int tenant_arrival(ak_world *w)
     if (d == UINT32_MAX)
         return AK_ENOMEM;
     w_dep *dep = &w->deps[d];
-    w_tenant *t = &w->tenants[ti];
     dep->tenant = ti;
     dep->workload = k;
-    dep->dseq = t->next_dseq++;
     dep->units = (uint32_t)world_round(units, 1, 10000);
     dep->need[W_CPU] = world_round(cpu, (int64_t)AK_SPEC_CPU_MIN, (int64_t)AK_SPEC_CPU_MAX);
     dep->need[W_MEM] = world_round(mem, 1, (int64_t)(AK_SPEC_MEM_MAX >> 20)) << 20;
     dep->need[W_STORAGE] = world_round(sto, 5, (int64_t)(AK_SPEC_STORAGE_MAX >> 20)) << 20;
     dep->need[W_GPU] = wl->gpu_model[0] ? world_round(gpus, 0, (int64_t)AK_SPEC_GPU_MAX) : 0;
     dep->lifetime_us = world_round(life * 86400e6, 1000000, INT64_MAX / 4);
+    dep->budget_factor = factor < 0 ? 0 : factor;
+    return deploy(w, d);
+}
+
+/* Post deployment d, whose tenant, workload, units, needs, lifetime and budget factor are set:
+ * price its order at the current AKT price, fund it, and send MsgCreateDeployment. */
+static int deploy(ak_world *w, uint32_t d)
+{
+    const ak_scenario *sc = w->sc;
+    w_dep *dep = &w->deps[d];
+    w_tenant *t = &w->tenants[dep->tenant];
+    uint32_t k = dep->workload;
+    const ak_sc_workload *wl = &sc->workloads[k];
+    dep->dseq = t->next_dseq++;
     dep->created_us = w->now;
     dep->provider = UINT32_MAX;
 
@@ -142,7 +156,7 @@ int tenant_arrival(ak_world *w)
     ak_dec usd, rate;
     int rc = ak_pricing_script_usd(w->strs, &w->workload_budget[k], &g, &usd);
     if (rc == 0)
-        rc = ak_dec_mul(usd, world_dec6(factor < 0 ? 0 : factor), &usd);
+        rc = ak_dec_mul(usd, world_dec6(dep->budget_factor), &usd);
     if (rc == 0)
         rc = ak_pricing_script_rate(&w->workload_budget[k], usd, w->akt_usd, &rate);
     if (rc)
@@ -183,6 +197,17 @@ int tenant_arrival(ak_world *w)
     return world_submit(w, &m, W_TX_CREATE_DEPLOYMENT, d);
 }
 
+/* Failures of provider p that tenant t knows of: its own observations, or everyone's. */
+static uint32_t known_failures(const ak_world *w, uint32_t t, uint32_t p)
+{
+    if (p == UINT32_MAX || !w->sc->any_failures)
+        return 0;
+    if (w->sc->choice_shared)
+        return (uint32_t)w->providers[p].noticed;
+    uint32_t n = ak_map_get(&w->seen, ak_key2(w->tenants[t].addr, w->providers[p].addr));
+    return n == AK_POOL_NONE ? 0 : n;
+}
+
 int tenant_choose(ak_world *w, uint32_t d)
 {
     w_dep *dep = &w->deps[d];
@@ -199,22 +224,33 @@ int tenant_choose(ak_world *w, uint32_t d)
     }
     if (!o)
         o = ak_app_find_order(w->app, (ak_order_id){t->addr, dep->dseq, 1, 1});
-    const ak_bid *best = NULL;
-    uint32_t best_h = 0;
-    if (o) {
+    /* the open bids, in the chain's order, as the choice policy sees them */
+    uint32_t n = 0;
+    for (uint32_t h = o ? o->bids : AK_POOL_NONE; h != AK_POOL_NONE;) {
+        const ak_bid *b = ak_pool_at(&mk->bids, h);
+        n += b->state == AK_BID_OPEN;
+        h = b->next;
+    }
+    ak_msg m;
+    if (n > 0) {
+        ak_choice_bid *c = world_alloc(w, n * sizeof *c);
+        uint32_t *handle = world_alloc(w, n * sizeof *handle);
+        if (!c || !handle)
+            return AK_ENOMEM;
+        uint32_t i = 0;
         for (uint32_t h = o->bids; h != AK_POOL_NONE;) {
             const ak_bid *b = ak_pool_at(&mk->bids, h);
-            if (b->state == AK_BID_OPEN &&
-                (!best || ak_dec_cmp(b->price.amount, best->price.amount) < 0)) {
-                best = b;
-                best_h = h;
+            if (b->state == AK_BID_OPEN) {
+                uint32_t p = ak_map_get(&w->provider_index, ak_key2(b->id.provider, 0));
+                c[i] = (ak_choice_bid){b->price.amount, p, known_failures(w, dep->tenant, p)};
+                handle[i++] = h;
             }
             h = b->next;
         }
-    }
-    ak_msg m;
-    if (best) {
-        m = (ak_msg){.type = AK_MSG_CREATE_LEASE, .hint = best_h + 1};
+        const ak_choice_policy *pol = w->sc->choice;
+        uint32_t k = pol->choose(c, n, w->sc->choice_penalty, w->rng_tenants);
+        const ak_bid *best = ak_pool_at(&mk->bids, handle[k]);
+        m = (ak_msg){.type = AK_MSG_CREATE_LEASE, .hint = handle[k] + 1};
         m.lease.id = best->id;
         return world_submit(w, &m, W_TX_CREATE_LEASE, d);
     }
@@ -276,4 +312,51 @@ int tenant_close(ak_world *w, uint32_t d)
     ak_msg m = {.type = AK_MSG_CLOSE_DEPLOYMENT};
     m.close_deployment.id = (ak_deployment_id){w->tenants[dep->tenant].addr, dep->dseq};
     return world_submit(w, &m, W_TX_PLAIN, 0);
+}
+
+int tenant_notice(ak_world *w, uint32_t d, uint32_t p)
+{
+    w_dep *dep = &w->deps[d];
+    w_provider *pv = &w->providers[p];
+    if (dep->state != W_DEP_LEASED || dep->provider != p || !pv->down)
+        return 0; /* gone, or back up before the tenant looked */
+    w_tenant *t = &w->tenants[dep->tenant];
+    ak_key key = ak_key2(t->addr, pv->addr);
+    uint32_t seen = ak_map_get(&w->seen, key);
+    if (seen != AK_POOL_NONE)
+        ak_map_del(&w->seen, key);
+    int rc = ak_map_put(&w->seen, key, seen == AK_POOL_NONE ? 1 : seen + 1);
+    if (rc)
+        return rc;
+    pv->noticed++;
+    t->failures_noticed++;
+    w->period.failures_noticed++;
+    w->total.failures_noticed++;
+    if (w->sc->on_failure == AK_SC_FAIL_STAY)
+        return 0;
+    /* leave: close the deployment (the lease with it) */
+    world_cancel(w, &dep->ev_close);
+    dep->state = W_DEP_CLOSING;
+    ak_msg m = {.type = AK_MSG_CLOSE_DEPLOYMENT};
+    m.close_deployment.id = (ak_deployment_id){t->addr, dep->dseq};
+    if ((rc = world_submit(w, &m, W_TX_PLAIN, 0)))
+        return rc;
+    if (w->sc->on_failure != AK_SC_FAIL_REDEPLOY)
+        return 0;
+    /* redeploy the same workload for the rest of its lifetime */
+    ak_usec left = dep->lifetime_us - (w->now - dep->lease_us);
+    uint32_t nd = world_dep_new(w);
+    if (nd == UINT32_MAX)
+        return AK_ENOMEM;
+    dep = &w->deps[d];
+    w_dep *n = &w->deps[nd];
+    n->tenant = dep->tenant;
+    n->workload = dep->workload;
+    n->units = dep->units;
+    for (int k = 0; k < 4; k++)
+        n->need[k] = dep->need[k];
+    n->lifetime_us = left > 1000000 ? left : 1000000;
+    n->budget_factor = dep->budget_factor;
+    t->redeployments++;
+    return deploy(w, nd);
 }

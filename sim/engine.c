@@ -315,6 +315,7 @@ static int genesis(ak_world *w, char *why, size_t cap)
                 return rc;
             pv->fleet = f;
             pv->region = i % fl->nregions;
+            pv->leases = NONE;
             /* always four draws per provider */
             pv->cap[W_CPU] = draw_pos(&fl->cpu_cores, rp, 1000, 0);
             pv->cap[W_MEM] = draw_pos(&fl->memory_gib, rp, (double)(1 << 30), 0);
@@ -417,6 +418,7 @@ int ak_sim_create(const ak_scenario *sc, const ak_sim_opts *opts, ak_sim **out, 
     ak_map_init(&w->tenant_index, NULL);
     ak_map_init(&w->provider_index, NULL);
     ak_map_init(&w->validator_index, NULL);
+    ak_map_init(&w->seen, NULL);
     ak_arena_init(&w->scratch);
     why[0] = '\0';
     int rc = ak_evq_init(&w->q, 1024);
@@ -428,6 +430,10 @@ int ak_sim_create(const ak_scenario *sc, const ak_sim_opts *opts, ak_sim **out, 
     }
     if (!rc)
         rc = ak_rng_stream(sc->seed, w->replication, AK_RNG_PROVIDERS, &w->rng_providers);
+    if (!rc)
+        rc = ak_rng_stream(sc->seed, w->replication, AK_RNG_RELIABILITY, &w->rng_reliability);
+    if (!rc)
+        rc = ak_rng_stream(sc->seed, w->replication, AK_RNG_DETECTION, &w->rng_detection);
     if (!rc)
         rc = genesis(w, why, cap);
     if (!rc) {
@@ -458,6 +464,8 @@ int ak_sim_create(const ak_scenario *sc, const ak_sim_opts *opts, ak_sim **out, 
         rc = ak_evq_push(&w->q, sc->sample_us, W_PRIO_SAMPLE, W_EV_SAMPLE, 0, 0, 0, NULL);
     if (!rc)
         rc = ak_evq_push(&w->q, sc->duration_us, W_PRIO_END, W_EV_END, 0, 0, 0, NULL);
+    if (!rc && sc->any_failures)
+        rc = reliability_start(w);
     if (rc) {
         if (!why[0])
             snprintf(why, cap, "%s: cannot set up the run: %s", sc->file, ak_err_name(rc));
@@ -478,6 +486,10 @@ void ak_sim_destroy(ak_sim *w)
         gsl_rng_free(w->rng_tenants);
     if (w->rng_providers)
         gsl_rng_free(w->rng_providers);
+    if (w->rng_reliability)
+        gsl_rng_free(w->rng_reliability);
+    if (w->rng_detection)
+        gsl_rng_free(w->rng_detection);
     free(w->providers);
     for (uint32_t b = 0; w->buckets && b < w->nbuckets; b++)
         free(w->buckets[b]);
@@ -494,6 +506,7 @@ void ak_sim_destroy(ak_sim *w)
     ak_map_fini(&w->tenant_index);
     ak_map_fini(&w->provider_index);
     ak_map_fini(&w->validator_index);
+    ak_map_fini(&w->seen);
     ak_arena_fini(&w->scratch);
     free(w);
 }
@@ -629,7 +642,13 @@ static int on_lease_created(ak_world *w, uint32_t d, const ak_event *ev)
     dep->lease_price = cb->price.amount;
     dep->lease_us = w->now;
     dep->lease_height = w->height;
-    w->providers[bid->provider].leases_won++;
+    w_provider *pv = &w->providers[bid->provider];
+    pv->leases_won++;
+    dep->pprev = NONE;
+    dep->pnext = pv->leases;
+    if (pv->leases != NONE)
+        w->deps[pv->leases].pprev = d;
+    pv->leases = d;
     w->tenants[dep->tenant].leases++;
     w->active_leases++;
     if (dep->order_open) {
@@ -671,6 +690,14 @@ static int on_lease_closed(ak_world *w, uint32_t d, const ak_event *ev)
     w->active_rate = r;
     for (int k = 0; k < 4; k++)
         w->leased[k] -= dep->need[k] * (int64_t)dep->units;
+    w_provider *pv = &w->providers[dep->provider];
+    if (dep->pprev != NONE)
+        w->deps[dep->pprev].pnext = dep->pnext;
+    else
+        pv->leases = dep->pnext;
+    if (dep->pnext != NONE)
+        w->deps[dep->pnext].pprev = dep->pprev;
+    dep->pnext = dep->pprev = NONE;
     provider_lease_ended(w, d);
     uint32_t b = find_bid(w, dep, ev->id.provider);
     if (b != NONE)
@@ -1043,6 +1070,10 @@ static int dispatch(ak_world *w, const ak_sim_event *e)
     case W_EV_BID_TIMEOUT: return provider_bid_timeout(w, d);
     case W_EV_WITHDRAW: return provider_withdraw(w, d);
     case W_EV_DRY: return provider_dry(w, d);
+    case W_EV_FAIL: return provider_fail(w, e->agent);
+    case W_EV_REPAIR: return provider_repair(w, e->agent, d != 0);
+    case W_EV_OUTAGE: return provider_outage(w, d);
+    case W_EV_NOTICE: return tenant_notice(w, d, e->agent);
     default: return world_fail(w, "unknown event kind %u", e->kind);
     }
 }

@@ -88,6 +88,8 @@ static const char *const family_names[AK_RNG_FAMILIES] = {
     [AK_RNG_VALIDATORS] = "validators",
     [AK_RNG_PRICE] = "price",
     [AK_RNG_CHAIN] = "chain",
+    [AK_RNG_RELIABILITY] = "reliability",
+    [AK_RNG_DETECTION] = "detection",
 };
 
 const char *ak_rng_family_name(uint32_t family)

@@ -25,10 +25,13 @@ typedef enum ak_rng_family {
     AK_RNG_VALIDATORS,
     AK_RNG_PRICE,
     AK_RNG_CHAIN,
+    AK_RNG_RELIABILITY, /* provider failures, repairs and outages */
+    AK_RNG_DETECTION,   /* how long tenants take to notice a failure */
     AK_RNG_FAMILIES /* one past the last family; not a family */
 } ak_rng_family;
 
-/* Lower-case name of a family ("tenants", "providers", "validators", "price", "chain"); NULL
+/* Lower-case name of a family ("tenants", "providers", "validators", "price", "chain",
+ * "reliability", "detection"); NULL
  * for a value that is not a family. */
 const char *ak_rng_family_name(uint32_t family);
 

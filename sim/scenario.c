@@ -295,7 +295,7 @@ static void read_fleet(jr *r, const cJSON *n, ak_sc_fleet *f)
 {
     static const char *const keys[] = {"name", "count", "cpu_cores", "memory_gib", "storage_gib",
                                        "gpus", "gpu_model", "regions", "balance_akt",
-                                       "prices_usd", NULL};
+                                       "prices_usd", "reliability", NULL};
     jr_keys(r, n, keys);
     f->name = ident(r, jr_req(r, n, "name"));
     f->count = (uint32_t)jr_int(r, jr_req(r, n, "count"), 0, AK_SC_MAX_PROVIDERS);
@@ -323,6 +323,15 @@ static void read_fleet(jr *r, const cJSON *n, ak_sc_fleet *f)
     const cJSON *p = jr_opt(n, "prices_usd");
     if (p)
         usd(r, p, &f->prices);
+    const cJSON *rel = jr_opt(n, "reliability");
+    if (rel) {
+        static const char *const rk[] = {"time_to_failure_days", "time_to_repair_hours", NULL};
+        jr_object(r, rel);
+        jr_keys(r, rel, rk);
+        dist_in(r, jr_req(r, rel, "time_to_failure_days"), &f->ttf_days, 1e-3, AK_SC_MAX_DAYS);
+        dist_in(r, jr_req(r, rel, "time_to_repair_hours"), &f->ttr_hours, 0, 24 * AK_SC_MAX_DAYS);
+        f->fails = true;
+    }
 }
 
 static void read_genesis(jr *r, const cJSON *n, ak_scenario *s, ak_strtab *scratch)
@@ -393,11 +402,81 @@ static void read_workload(jr *r, const cJSON *n, ak_sc_workload *w)
     opt_dist(r, n, "budget_factor", &w->budget_factor, 1, 0, 1e6);
 }
 
+/* A name from a NULL-terminated list; fails naming the list, or the closest name. */
+static int one_of(jr *r, const cJSON *n, const char *const *names, const char *what)
+{
+    const char *v = jr_string(r, n, NULL);
+    for (int i = 0; names[i]; i++)
+        if (strcmp(v, names[i]) == 0)
+            return i;
+    const char *near = jr_suggest(v, names);
+    if (near)
+        jr_fail(r, n, "unknown %s \"%s\" (did you mean \"%s\"?)", what, v, near);
+    char list[256] = "";
+    for (int i = 0; names[i]; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s\"%s\"", i ? ", " : "",
+                 names[i]);
+    jr_fail(r, n, "unknown %s \"%s\" (expected one of %s)", what, v, list);
+}
+
+/* agents.tenants.choice: a policy name, or {"policy": name, "penalty": x, "memory": m}. */
+static void read_choice(jr *r, const cJSON *n, ak_scenario *s)
+{
+    const ak_choice_policy *const *all = ak_choice_policies();
+    s->choice = all[0];
+    s->choice_penalty = 1;
+    s->choice_shared = false;
+    if (!n)
+        return;
+    const char *names[8];
+    int k = 0;
+    for (; all[k] && k < 7; k++)
+        names[k] = all[k]->name;
+    names[k] = NULL;
+    const cJSON *pol = n;
+    if (cJSON_IsObject(n)) {
+        static const char *const keys[] = {"policy", "penalty", "memory", NULL};
+        jr_keys(r, n, keys);
+        pol = jr_req(r, n, "policy");
+    } else if (!cJSON_IsString(n)) {
+        jr_fail(r, n, "expected a policy name or an object, found %s", jr_kind(n));
+    }
+    s->choice = all[one_of(r, pol, names, "choice policy")];
+    if (pol == n)
+        return;
+    const cJSON *pen = jr_opt(n, "penalty"), *mem = jr_opt(n, "memory");
+    if ((pen || mem) && strcmp(s->choice->name, "reputation") != 0)
+        jr_fail(r, pen ? pen : mem, "only the reputation policy takes this key");
+    s->choice_penalty = opt_num(r, n, "penalty", 1, 0, 1e6);
+    if (mem) {
+        static const char *const m[] = {"own", "shared", NULL};
+        s->choice_shared = one_of(r, mem, m, "memory") == 1;
+    }
+}
+
+/* agents.tenants.on_provider_failure: {"detect_hours": dist, "action": name}. */
+static void read_on_failure(jr *r, const cJSON *n, ak_scenario *s)
+{
+    s->detect_hours = ak_dist_constant(1);
+    s->on_failure = AK_SC_FAIL_REDEPLOY;
+    if (!n)
+        return;
+    static const char *const keys[] = {"detect_hours", "action", NULL};
+    jr_object(r, n);
+    jr_keys(r, n, keys);
+    opt_dist(r, n, "detect_hours", &s->detect_hours, 1, 0, 24 * AK_SC_MAX_DAYS);
+    const cJSON *a = jr_opt(n, "action");
+    if (a) {
+        static const char *const acts[] = {"stay", "leave", "redeploy", NULL};
+        s->on_failure = (ak_sc_fail_action)one_of(r, a, acts, "action");
+    }
+}
+
 static void read_tenants(jr *r, const cJSON *n, ak_scenario *s)
 {
     static const char *const keys[] = {"count", "balance_akt", "arrivals_per_day",
                                        "bid_window_s", "deposit_days", "top_up", "workloads",
-                                       NULL};
+                                       "choice", "on_provider_failure", NULL};
     jr_keys(r, n, keys);
     s->ntenants = (uint32_t)jr_int(r, jr_req(r, n, "count"), 1, AK_SC_MAX_TENANTS);
     dist_in(r, jr_req(r, n, "balance_akt"), &s->tenant_balance_akt, 0, 1e9);
@@ -431,6 +510,21 @@ static void read_tenants(jr *r, const cJSON *n, ak_scenario *s)
                         s->workloads[i].kind);
     }
     s->nworkloads = (uint32_t)len;
+    read_choice(r, jr_opt(n, "choice"), s);
+    read_on_failure(r, jr_opt(n, "on_provider_failure"), s);
+}
+
+static void read_outage(jr *r, const cJSON *n, ak_sc_outage *o)
+{
+    static const char *const keys[] = {"at_day", "hours", "share", "region", "fleet", NULL};
+    jr_object(r, n);
+    jr_keys(r, n, keys);
+    o->at_day = num(r, jr_req(r, n, "at_day"), 0, AK_SC_MAX_DAYS);
+    o->hours = positive(r, jr_req(r, n, "hours"), 24 * AK_SC_MAX_DAYS);
+    o->share = opt_num(r, n, "share", 1, 0, 1);
+    const cJSON *rg = jr_opt(n, "region"), *fl = jr_opt(n, "fleet");
+    o->region = rg ? ident(r, rg) : NULL;
+    o->fleet = fl ? ident(r, fl) : NULL;
 }
 
 static void read_providers(jr *r, const cJSON *n, ak_scenario *s)
@@ -444,7 +538,7 @@ static void read_providers(jr *r, const cJSON *n, ak_scenario *s)
         return;
     static const char *const keys[] = {"bid_timeout_s", "withdrawal_period_hours",
                                        "funds_monitor_minutes", "reaction_s",
-                                       "max_bids_per_order", NULL};
+                                       "max_bids_per_order", "outages", NULL};
     jr_keys(r, n, keys);
     s->bid_timeout_us = (int64_t)(opt_positive(r, n, "bid_timeout_s", 300, 86400) * 1e6);
     s->withdrawal_period_us =
@@ -460,6 +554,16 @@ static void read_providers(jr *r, const cJSON *n, ak_scenario *s)
     const cJSON *m = jr_opt(n, "max_bids_per_order");
     if (m)
         s->max_bids_per_order = (uint32_t)jr_int(r, m, 1, 500);
+    const cJSON *o = jr_opt(n, "outages");
+    if (o) {
+        jr_array(r, o);
+        int len = jr_len(o);
+        if (len > AK_SC_MAX_OUTAGES)
+            jr_fail(r, o, "at most %d outages", AK_SC_MAX_OUTAGES);
+        for (int i = 0; i < len; i++)
+            read_outage(r, cJSON_GetArrayItem(o, i), &s->outages[i]);
+        s->noutages = (uint32_t)len;
+    }
 }
 
 static void read_agents(jr *r, const cJSON *n, ak_scenario *s)
@@ -501,6 +605,26 @@ static void cross_check(jr *r, ak_scenario *s, ak_strtab *scratch)
             jr_fail(r, jr_opt(cJSON_GetArrayItem(wl, (int)i), "gpu_model"),
                     "no provider fleet has GPU model \"%s\"", w->gpu_model);
     }
+    const cJSON *outages = jr_opt(jr_opt(jr_opt(s->root, "agents"), "providers"), "outages");
+    for (uint32_t i = 0; i < s->noutages; i++) {
+        const ak_sc_outage *o = &s->outages[i];
+        const cJSON *on = cJSON_GetArrayItem(outages, (int)i);
+        bool fleet_ok = !o->fleet, region_ok = !o->region;
+        for (uint32_t f = 0; f < s->nfleets; f++) {
+            fleet_ok = fleet_ok || strcmp(s->fleets[f].name, o->fleet) == 0;
+            for (uint32_t k = 0; k < s->fleets[f].nregions && !region_ok; k++)
+                region_ok = strcmp(s->fleets[f].regions[k], o->region) == 0;
+        }
+        if (!fleet_ok)
+            jr_fail(r, jr_opt(on, "fleet"), "no provider fleet is named \"%s\"", o->fleet);
+        if (!region_ok)
+            jr_fail(r, jr_opt(on, "region"), "no provider fleet has region \"%s\"", o->region);
+        if (o->at_day >= s->duration_days)
+            jr_fail(r, jr_opt(on, "at_day"), "the outage starts after the run's end");
+    }
+    s->any_failures = s->noutages > 0;
+    for (uint32_t f = 0; f < s->nfleets; f++)
+        s->any_failures = s->any_failures || s->fleets[f].fails;
     ak_params p;
     if (ak_params_default(&p, scratch))
         jr_fail(r, NULL, "out of memory");

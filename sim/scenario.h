@@ -24,6 +24,7 @@
 #include "app.h"
 #include "consensus.h"
 #include "dist.h"
+#include "choice.h"
 #include "pricing.h"
 
 #define AK_SC_MAX_FLEETS 64
@@ -35,6 +36,7 @@
 #define AK_SC_MAX_TENANTS 10000000
 #define AK_SC_MAX_VALIDATORS 1000
 #define AK_SC_MAX_DAYS 36500.0      /* 100 years */
+#define AK_SC_MAX_OUTAGES 64        /* scheduled correlated outages */
 
 /* USD per month per resource unit: a provider's price targets or a tenant's budget. */
 typedef struct ak_sc_usd {
@@ -55,7 +57,21 @@ typedef struct ak_sc_fleet {
     uint32_t nregions;      /* each provider takes one region, in turn */
     int64_t balance_uakt;   /* genesis balance: bid deposits and nothing else (no fees) */
     ak_sc_usd prices;       /* the price script's targets */
+    bool fails;             /* reliability given: providers fail and get repaired */
+    ak_dist ttf_days;       /* time to failure, from the start or the last repair */
+    ak_dist ttr_hours;      /* time to repair */
 } ak_sc_fleet;
+
+/* A scheduled correlated outage (agents.providers.outages[i]): at at_day, every provider
+ * matching region and fleet (each optional) goes down with probability share, for hours. */
+typedef struct ak_sc_outage {
+    double at_day, hours, share;
+    const char *region;     /* NULL: any */
+    const char *fleet;      /* NULL: any */
+} ak_sc_outage;
+
+/* What a tenant does once it notices its provider is down (agents.tenants.on_provider_failure). */
+typedef enum { AK_SC_FAIL_STAY = 0, AK_SC_FAIL_LEAVE, AK_SC_FAIL_REDEPLOY } ak_sc_fail_action;
 
 /* A kind of workload tenants deploy (agents.tenants.workloads[i]). */
 typedef struct ak_sc_workload {
@@ -104,6 +120,14 @@ typedef struct ak_scenario {
     double top_up_below_days, top_up_days;
     ak_sc_workload workloads[AK_SC_MAX_WORKLOADS];
     uint32_t nworkloads;
+    const ak_choice_policy *choice;
+    double choice_penalty;  /* reputation: the score's weight per failure known */
+    bool choice_shared;     /* reputation: every tenant knows every failure noticed */
+    ak_dist detect_hours;   /* from a provider's failure to a tenant noticing it */
+    ak_sc_fail_action on_failure;
+    ak_sc_outage outages[AK_SC_MAX_OUTAGES];
+    uint32_t noutages;
+    bool any_failures;      /* some fleet fails or some outage is scheduled */
     int64_t bid_timeout_us, withdrawal_period_us, monitor_interval_us, reaction_us;
     uint32_t max_bids_per_order;
     bool validators_online;

@@ -36,6 +36,10 @@ enum {
     W_EV_BID_TIMEOUT,   /* a provider's bid timed out without a lease */
     W_EV_WITHDRAW,      /* a provider's periodic withdrawal from a lease */
     W_EV_DRY,           /* a provider's funds monitor finds a lease's escrow dry */
+    W_EV_FAIL,          /* a provider fails (its fleet's time to failure has passed) */
+    W_EV_REPAIR,        /* a provider is repaired (data: 0 after a failure, 1 after an outage) */
+    W_EV_OUTAGE,        /* a scheduled correlated outage begins (data: its index) */
+    W_EV_NOTICE,        /* a tenant notices its lease's provider is down */
     W_EV_KINDS
 };
 enum { W_PRIO_AGENT = 10, W_PRIO_BLOCK = 20, W_PRIO_SAMPLE = 30, W_PRIO_END = 40 };
@@ -57,6 +61,12 @@ typedef struct w_provider {
     int64_t cap[4], free[4]; /* W_CPU, W_MEM, W_STORAGE, W_GPU */
     int64_t bids, leases_won;
     int64_t income_uakt;
+    uint32_t down;           /* failures and outages in progress: down while > 0 */
+    uint32_t leases;         /* head of the list of its leased deployments (w_dep.pnext) */
+    int64_t failures;        /* times it went down */
+    int64_t noticed;         /* failures of it tenants noticed (the shared reputation) */
+    ak_usec down_since;
+    int64_t downtime_us;     /* over the run, up to the last repair */
 } w_provider;
 enum { W_CPU = 0, W_MEM, W_STORAGE, W_GPU };
 
@@ -65,6 +75,7 @@ typedef struct w_tenant {
     uint64_t next_dseq;
     int64_t deployments, leases, orders_unmet;
     int64_t deposited_uakt, refunded_uakt;
+    int64_t failures_noticed, redeployments;
 } w_tenant;
 
 enum { W_BID_RESERVED = 1, W_BID_LEASED, W_BID_RELEASED };
@@ -90,6 +101,8 @@ typedef struct w_dep {
     uint64_t dseq;
     uint32_t units;
     int64_t need[4];         /* per unit: millicpu, bytes, bytes, GPUs */
+    double budget_factor;    /* the order budget's factor (kept for a redeployment) */
+    uint32_t pnext, pprev;   /* the provider's list of leased deployments */
     ak_dec order_price;      /* per unit per block, uakt */
     int64_t created_us, order_us, lifetime_us;
     int64_t bids_received;
@@ -118,6 +131,7 @@ typedef struct w_flows {
     __int128 spend_raw;      /* lease cost accrued, Dec raw units (x 10^18 uakt) */
     int64_t income, take;
     int64_t orders_unmet, deployments, leases_created, leases_closed;
+    int64_t provider_failures, failures_noticed; /* went down; noticed by a tenant */
     int64_t blocks;
 } w_flows;
 
@@ -132,6 +146,9 @@ typedef struct ak_world {
     int64_t block_us;        /* nominal block interval: commit timeout + gossip */
     uint64_t events;
     gsl_rng *rng_tenants, *rng_providers;
+    gsl_rng *rng_reliability; /* failures, repairs, outages */
+    gsl_rng *rng_detection;   /* tenants' delays in noticing failures */
+    ak_map seen;             /* (tenant, provider) -> failures the tenant noticed */
     ak_denom uakt;
     ak_addr holders;
     ak_str name_group, name_default; /* "akash" (group name), "default" (storage volume) */
@@ -178,6 +195,7 @@ typedef struct ak_world {
 
     /* running totals the metrics read */
     int64_t active_leases, open_orders, open_bids, active_deps;
+    int64_t providers_down;
     int64_t leased[4], capacity[4];
     ak_dec active_rate;      /* sum of active lease prices per block */
     w_flows period, total;
@@ -264,5 +282,15 @@ int provider_lease_started(ak_world *w, uint32_t d);
 void provider_lease_ended(ak_world *w, uint32_t d);
 /* Give the bid's reserved capacity back. */
 void provider_release(ak_world *w, uint32_t b);
+
+/* ---- reliability (models/reliability.c) ---- */
+
+/* Schedule every provider's first failure and the scenario's outages. */
+int reliability_start(ak_world *w);
+int provider_fail(ak_world *w, uint32_t p);
+int provider_repair(ak_world *w, uint32_t p, bool outage);
+int provider_outage(ak_world *w, uint32_t i);
+/* Tenant of deployment d notices that provider p is down. */
+int tenant_notice(ak_world *w, uint32_t d, uint32_t p);
 
 #endif

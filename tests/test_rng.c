@@ -276,6 +276,8 @@ START_TEST(family_names)
     ck_assert_str_eq(ak_rng_family_name(AK_RNG_VALIDATORS), "validators");
     ck_assert_str_eq(ak_rng_family_name(AK_RNG_PRICE), "price");
     ck_assert_str_eq(ak_rng_family_name(AK_RNG_CHAIN), "chain");
+    ck_assert_str_eq(ak_rng_family_name(AK_RNG_RELIABILITY), "reliability");
+    ck_assert_str_eq(ak_rng_family_name(AK_RNG_DETECTION), "detection");
     ck_assert_ptr_null(ak_rng_family_name(0));
     ck_assert_ptr_null(ak_rng_family_name(AK_RNG_FAMILIES));
     ck_assert_ptr_null(ak_rng_family_name(UINT32_MAX));

@@ -403,7 +403,7 @@ START_TEST(unknown_and_duplicate_keys)
     ERR_SET("$.agents.tenants.arrivals_per_dya: unknown key (did you mean \"arrivals_per_day\"?)",
             "agents.tenants.arrivals_per_dya=3");
     ERR_SET("$.agents.tenants.zzz: unknown key (allowed: count, balance_akt, arrivals_per_day, "
-            "bid_window_s, deposit_days, top_up, workloads)",
+            "bid_window_s, deposit_days, top_up, workloads, choice, on_provider_failure)",
             "agents.tenants.zzz=3");
     ERR_SET("$.extra: unknown key (allowed: name, description, rules, duration_days, seed, "
             "sample_interval_hours, akt_usd, consensus, genesis, agents)",
@@ -676,6 +676,88 @@ START_TEST(arrays_and_cross_checks)
     ERR_SET("$.genesis.inflation: inflation above 1 (100 %)", "genesis.inflation=1.5");
     ERR_SET("$.consensus: timeout_commit_ms + gossip_ms must be positive (a block takes no time)",
             "consensus.timeout_commit_ms=0", "consensus.gossip_ms=0");
+}
+END_TEST
+
+/* Provider reliability, outages, the tenants' choice policy and failure reaction. */
+START_TEST(behaviour_keys)
+{
+    ak_scenario *s = MUST_LOAD("genesis.providers[0].reliability={\"time_to_failure_days\":"
+                               "{\"dist\":\"weibull\",\"scale\":30,\"shape\":1.5},"
+                               "\"time_to_repair_hours\":4}",
+                               "genesis.providers[0].regions=[\"us-west\"]",
+                               "agents.providers.outages=[{\"at_day\":0.5,\"hours\":2,"
+                               "\"region\":\"us-west\",\"fleet\":\"cpu\",\"share\":0.3}]",
+                               "agents.tenants.choice={\"policy\":\"reputation\","
+                               "\"penalty\":2,\"memory\":\"shared\"}",
+                               "agents.tenants.on_provider_failure={\"detect_hours\":"
+                               "{\"dist\":\"exponential\",\"mean\":2},\"action\":\"leave\"}");
+    ck_assert(s->fleets[0].fails);
+    ck_assert(!s->fleets[1].fails);
+    ck_assert_str_eq(s->fleets[0].ttf_days.type->name, "weibull");
+    ck_assert_double_eq(ak_dist_mean(&s->fleets[0].ttr_hours), 4);
+    ck_assert_uint_eq(s->noutages, 1);
+    ck_assert_double_eq(s->outages[0].share, 0.3);
+    ck_assert_str_eq(s->outages[0].region, "us-west");
+    ck_assert_str_eq(s->outages[0].fleet, "cpu");
+    ck_assert_str_eq(s->choice->name, "reputation");
+    ck_assert_double_eq(s->choice_penalty, 2);
+    ck_assert(s->choice_shared);
+    ck_assert_double_eq(ak_dist_mean(&s->detect_hours), 2);
+    ck_assert_int_eq(s->on_failure, AK_SC_FAIL_LEAVE);
+    ck_assert(s->any_failures);
+    ak_scenario_free(s);
+    s = MUST_LOAD("agents.tenants.choice=random");
+    ck_assert_str_eq(s->choice->name, "random");
+    ck_assert(!s->any_failures);
+    ck_assert_int_eq(s->on_failure, AK_SC_FAIL_REDEPLOY);
+    ak_scenario_free(s);
+
+    ERR_SET("$.agents.tenants.choice: unknown choice policy \"cheapst\" (did you mean "
+            "\"cheapest\"?)",
+            "agents.tenants.choice=cheapst");
+    ERR_SET("$.agents.tenants.choice: unknown choice policy \"auction\" (expected one of "
+            "\"cheapest\", \"reputation\", \"random\")",
+            "agents.tenants.choice=auction");
+    ERR_SET("$.agents.tenants.choice: expected a policy name or an object, found a number",
+            "agents.tenants.choice=3");
+    ERR_SET("$.agents.tenants.choice.policy: required key is missing",
+            "agents.tenants.choice={\"penalty\":1}");
+    ERR_SET("$.agents.tenants.choice.penalty: only the reputation policy takes this key",
+            "agents.tenants.choice={\"policy\":\"random\",\"penalty\":1}");
+    ERR_SET("$.agents.tenants.choice.memory: unknown memory \"all\" (expected one of \"own\", "
+            "\"shared\")",
+            "agents.tenants.choice={\"policy\":\"reputation\",\"memory\":\"all\"}");
+    ERR_SET("$.agents.tenants.choice.penalty: -1 is out of range [0, 1e+06]",
+            "agents.tenants.choice={\"policy\":\"reputation\",\"penalty\":-1}");
+    ERR_SET("$.agents.tenants.on_provider_failure.action: unknown action \"leav\" (did you "
+            "mean \"leave\"?)",
+            "agents.tenants.on_provider_failure={\"action\":\"leav\"}");
+    ERR_SET("$.agents.tenants.on_provider_failure: expected an object, found a boolean",
+            "agents.tenants.on_provider_failure=true");
+    ERR_SET("$.agents.tenants.on_provider_failure.detect_hours: its mean -1 is outside [0, 876000]",
+            "agents.tenants.on_provider_failure={\"detect_hours\":-1}");
+    ERR_SET("$.genesis.providers[0].reliability.time_to_repair_hours: required key is missing",
+            "genesis.providers[0].reliability={\"time_to_failure_days\":3}");
+    ERR_SET("$.genesis.providers[0].reliability.time_to_failure_days: its mean 0 is outside "
+            "[0.001, 36500]",
+            "genesis.providers[0].reliability={\"time_to_failure_days\":0,"
+            "\"time_to_repair_hours\":1}");
+    ERR_SET("$.genesis.providers[0].reliability.mtbf: unknown key (allowed: time_to_failure_days, "
+            "time_to_repair_hours)",
+            "genesis.providers[0].reliability={\"mtbf\":3}");
+    ERR_SET("$.agents.providers.outages[0].hours: required key is missing",
+            "agents.providers.outages=[{\"at_day\":0.5}]");
+    ERR_SET("$.agents.providers.outages[0].share: 2 is out of range [0, 1]",
+            "agents.providers.outages=[{\"at_day\":0.5,\"hours\":1,\"share\":2}]");
+    ERR_SET("$.agents.providers.outages[0].region: no provider fleet has region \"mars\"",
+            "agents.providers.outages=[{\"at_day\":0.5,\"hours\":1,\"region\":\"mars\"}]");
+    ERR_SET("$.agents.providers.outages[0].fleet: no provider fleet is named \"tpu\"",
+            "agents.providers.outages=[{\"at_day\":0.5,\"hours\":1,\"fleet\":\"tpu\"}]");
+    ERR_SET("$.agents.providers.outages[0].at_day: the outage starts after the run's end",
+            "agents.providers.outages=[{\"at_day\":1,\"hours\":1}]");
+    ERR_SET("$.agents.providers.outages: expected a list, found an object",
+            "agents.providers.outages={}");
 }
 END_TEST
 
@@ -973,6 +1055,7 @@ int main(void)
     tcase_add_test(tc, names_and_gpu_models);
     tcase_add_test(tc, long_description);
     tcase_add_test(tc, arrays_and_cross_checks);
+    tcase_add_test(tc, behaviour_keys);
     tcase_add_test(tc, default_sample_interval_longer_than_run);
     tcase_add_test(tc, distributions_and_params);
     tcase_add_test(tc, file_errors);

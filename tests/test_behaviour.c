@@ -1,0 +1,363 @@
+/*
+ * tests/test_behaviour.c: the agent behaviours a scenario selects (models/; docs/scenarios.md),
+ * each shown by its defining effect in a small run with a fixed seed.
+ *
+ *   reliability  providers fail and are repaired on their fleet's distributions; a scheduled
+ *                outage takes down exactly the providers it names; while a provider is down
+ *                nothing on chain notices: its leases stay active and keep accruing, and the
+ *                first withdrawal after the repair collects the whole time.
+ *   choice       a flaky cheap provider's tenants leave it under the reputation policy and
+ *                come back to it under cheapest-bid; random spreads leases over bidders.
+ *   detection    a tenant acts on a failure only after its detection delay, and not at all
+ *                when the provider is back by then.
+ *
+ * Runs are stepped event by event and inspected through the world (sim/world.h).
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_run.h"
+#include "engine.h"
+#include "errors.h"
+#include "escrow.h"
+#include "scenario.h"
+#include "world.h"
+
+#define NONE UINT32_MAX
+#define DAY_US 86400000000LL
+#define HOUR_US 3600000000LL
+
+/* Two CPU fleets of one provider each: "flaky" (cheap) and "solid" (the script's prices); a few
+ * tenants with long-lived web workloads. */
+static const char BASE[] =
+    "{\"name\": \"behaviour\", \"duration_days\": 12, \"seed\": 11, \"akt_usd\": 0.5,"
+    " \"genesis\": {\"holders_akt\": 10000000,"
+    "  \"validators\": {\"count\": 4, \"stake_akt\": 100000},"
+    "  \"providers\": ["
+    "   {\"name\": \"flaky\", \"count\": 1, \"cpu_cores\": 512, \"memory_gib\": 2048,"
+    "    \"storage_gib\": 20000, \"regions\": [\"eu\"],"
+    "    \"prices_usd\": {\"cpu\": 1.0, \"memory\": 0.5, \"storage\": 0.01},"
+    "    \"reliability\": {\"time_to_failure_days\": {\"dist\": \"exponential\", \"mean\": 1},"
+    "                      \"time_to_repair_hours\": 3}},"
+    "   {\"name\": \"solid\", \"count\": 1, \"cpu_cores\": 512, \"memory_gib\": 2048,"
+    "    \"storage_gib\": 20000, \"regions\": [\"us\"]}]},"
+    " \"agents\": {\"tenants\": {\"count\": 4, \"balance_akt\": 100000,"
+    "  \"arrivals_per_day\": 30, \"deposit_days\": 5,"
+    "  \"on_provider_failure\": {\"detect_hours\": 0.25, \"action\": \"redeploy\"},"
+    "  \"workloads\": [{\"kind\": \"web\", \"cpu_millis\": 1000, \"memory_mib\": 1024,"
+    "   \"storage_mib\": 1024, \"lifetime_days\": {\"dist\": \"exponential\", \"mean\": 2},"
+    "   \"budget_usd\": {\"cpu\": 4, \"memory\": 2, \"storage\": 0.1}}]}}}";
+
+static ak_scenario *load(const char *const *sets, uint32_t nsets)
+{
+    ak_scenario *sc = NULL;
+    char why[1200];
+    int rc = ak_scenario_load_text("behaviour.json", BASE, strlen(BASE), sets, nsets, -1, &sc,
+                                   why, sizeof why);
+    ck_assert_msg(rc == 0, "scenario: %s", why);
+    return sc;
+}
+
+#define SETS(...) ((const char *const[]){__VA_ARGS__})
+#define NSETS(...) ((uint32_t)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)))
+#define LOAD(...) load(SETS(__VA_ARGS__), NSETS(__VA_ARGS__))
+
+#define REQUIRE(cond, ...)                                                                         \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            ck_abort_msg(__VA_ARGS__);                                                             \
+    } while (0)
+
+static ak_sim *create(const ak_scenario *sc)
+{
+    ak_sim *s = NULL;
+    char why[1200];
+    ak_sim_opts o = {0};
+    ck_assert_msg(ak_sim_create(sc, &o, &s, why, sizeof why) == 0, "%s", why);
+    return s;
+}
+
+static int step(ak_sim *s)
+{
+    int rc = ak_sim_step(s);
+    REQUIRE(rc >= 0, "the run failed: %s", ak_sim_errmsg(s));
+    return rc;
+}
+
+static uint32_t provider_named(const ak_world *w, const char *prefix)
+{
+    for (uint32_t p = 0; p < w->nproviders; p++)
+        if (strncmp(ak_strtab_get(w->strs, w->providers[p].addr), prefix, strlen(prefix)) == 0)
+            return p;
+    ck_abort_msg("no provider %s", prefix);
+    return NONE;
+}
+
+/* ---- reliability ------------------------------------------------------------------------- */
+
+/* Leases created with `flaky` by a tenant that had already noticed a failure of it, and the
+ * failures noticed, over the whole run. */
+typedef struct relapse {
+    int64_t relapses, noticed, redeployments, flaky_leases, failures;
+} relapse;
+
+static relapse run_choice(const char *choice)
+{
+    char set[128];
+    snprintf(set, sizeof set, "agents.tenants.choice=%s", choice);
+    ak_scenario *sc = LOAD(set);
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    uint32_t flaky = provider_named(w, "flaky-");
+    relapse r = {0};
+    int64_t leases = 0;
+    while (step(s) == 1) {
+        if (w->leases_total == leases)
+            continue;
+        leases = w->leases_total;
+        for (uint32_t d = 0; d < w->ndeps; d++) {
+            const w_dep *dep = &w->deps[d];
+            if (dep->state != W_DEP_LEASED || dep->lease_us != w->now || dep->provider != flaky)
+                continue;
+            r.flaky_leases++;
+            uint32_t seen = ak_map_get(&w->seen, ak_key2(w->tenants[dep->tenant].addr,
+                                                         w->providers[flaky].addr));
+            r.relapses += seen != AK_POOL_NONE && seen > 0;
+        }
+    }
+    for (uint32_t t = 0; t < w->ntenants; t++) {
+        r.noticed += w->tenants[t].failures_noticed;
+        r.redeployments += w->tenants[t].redeployments;
+    }
+    r.failures = w->providers[flaky].failures;
+    ck_assert_int_eq(w->total.provider_failures, r.failures);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+    return r;
+}
+
+START_TEST(reputation_leaves_a_flaky_provider_cheapest_does_not)
+{
+    relapse cheap = run_choice("cheapest");
+    relapse rep = run_choice("reputation");
+    /* the flaky provider failed several times and its tenants noticed and redeployed */
+    ck_assert_int_ge(cheap.failures, 5);
+    ck_assert_int_gt(cheap.noticed, 0);
+    ck_assert_int_eq(cheap.redeployments, cheap.noticed);
+    ck_assert_int_gt(rep.noticed, 0);
+    /* cheapest-bid goes back to the cheap provider whenever it is up; reputation never does
+     * once the tenant has seen it fail */
+    ck_assert_int_gt(cheap.relapses, 3);
+    ck_assert_int_eq(rep.relapses, 0);
+    ck_assert_int_lt(rep.flaky_leases, cheap.flaky_leases);
+}
+END_TEST
+
+START_TEST(shared_reputation_spreads_to_every_tenant)
+{
+    ak_scenario *sc = LOAD("agents.tenants.choice={\"policy\":\"reputation\",\"memory\":"
+                           "\"shared\",\"penalty\":1}");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    uint32_t flaky = provider_named(w, "flaky-");
+    int64_t leases = 0, after = 0;
+    while (step(s) == 1) {
+        if (w->leases_total == leases)
+            continue;
+        leases = w->leases_total;
+        for (uint32_t d = 0; d < w->ndeps; d++) {
+            const w_dep *dep = &w->deps[d];
+            if (dep->state == W_DEP_LEASED && dep->lease_us == w->now &&
+                dep->provider == flaky && w->providers[flaky].noticed > 0)
+                after++;
+        }
+    }
+    ck_assert_int_gt(w->providers[flaky].noticed, 0);
+    /* once anyone noticed a failure nobody leases from it again */
+    ck_assert_int_eq(after, 0);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(random_choice_spreads_leases)
+{
+    /* no failures: cheapest gives every lease to flaky, random about half */
+    ak_scenario *sc = LOAD("agents.tenants.choice=random",
+                           "genesis.providers[0].reliability={\"time_to_failure_days\":10000,"
+                           "\"time_to_repair_hours\":1}");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    while (step(s) == 1)
+        ;
+    int64_t f = w->providers[provider_named(w, "flaky-")].leases_won;
+    int64_t o = w->providers[provider_named(w, "solid-")].leases_won;
+    ck_assert_int_gt(f + o, 200);
+    ck_assert_msg(f > (f + o) * 4 / 10 && o > (f + o) * 4 / 10, "flaky %lld, solid %lld",
+                  (long long)f, (long long)o);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(failures_and_repairs_follow_the_fleet)
+{
+    /* exponential failures with mean 1 day, repairs of exactly 3 hours: over 12 days about 12
+     * failures (12 / (1 + 1/8) ~ 10.7), each 3 hours down */
+    ak_scenario *sc = LOAD("agents.tenants.on_provider_failure={\"action\":\"stay\"}");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    uint32_t flaky = provider_named(w, "flaky-"), solid = provider_named(w, "solid-");
+    int64_t down_events = 0;
+    bool was_down = false;
+    while (step(s) == 1) {
+        bool d = w->providers[flaky].down > 0;
+        down_events += d && !was_down;
+        was_down = d;
+        REQUIRE(w->providers_down == (int64_t)(w->providers[flaky].down > 0), "providers_down");
+        REQUIRE(w->providers[solid].down == 0, "the solid fleet never fails");
+    }
+    const w_provider *pv = &w->providers[flaky];
+    ck_assert_int_eq(pv->failures, down_events);
+    ck_assert_int_ge(pv->failures, 5);
+    ck_assert_int_le(pv->failures, 20);
+    /* every completed repair took exactly 3 hours */
+    int64_t completed = pv->failures - (pv->down > 0);
+    ck_assert_int_eq(pv->downtime_us, completed * 3 * HOUR_US);
+    /* stay: nobody redeployed */
+    for (uint32_t t = 0; t < w->ntenants; t++)
+        ck_assert_int_eq(w->tenants[t].redeployments, 0);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(outage_takes_down_its_region_only)
+{
+    ak_scenario *sc = LOAD("genesis.providers[0].reliability={\"time_to_failure_days\":10000,"
+                           "\"time_to_repair_hours\":1}",
+                           "agents.providers.outages=[{\"at_day\":1,\"hours\":6,\"region\":"
+                           "\"us\"},{\"at_day\":2,\"hours\":6,\"region\":\"us\",\"share\":0}]");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    uint32_t flaky = provider_named(w, "flaky-"), solid = provider_named(w, "solid-");
+    ck_assert_int_eq(ak_sim_run_until(s, DAY_US + HOUR_US, INT64_MAX), 1);
+    ck_assert_uint_eq(w->providers[solid].down, 1);
+    ck_assert_uint_eq(w->providers[flaky].down, 0);
+    ck_assert_int_eq(ak_sim_run_until(s, DAY_US + 7 * HOUR_US, INT64_MAX), 1);
+    ck_assert_uint_eq(w->providers[solid].down, 0);
+    ck_assert_int_eq(w->providers[solid].downtime_us, 6 * HOUR_US);
+    /* share 0: nobody */
+    ck_assert_int_eq(ak_sim_run_until(s, 2 * DAY_US + HOUR_US, INT64_MAX), 1);
+    ck_assert_uint_eq(w->providers[solid].down, 0);
+    ck_assert_int_eq(w->providers[solid].failures, 1);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(down_provider_leases_keep_paying)
+{
+    /* every provider is down from day 2 for 30 hours, longer than the withdrawal period (24 h);
+     * tenants stay */
+    ak_scenario *sc = LOAD("genesis.providers[0].reliability={\"time_to_failure_days\":10000,"
+                           "\"time_to_repair_hours\":1}",
+                           "agents.providers.outages=[{\"at_day\":2,\"hours\":30}]",
+                           "agents.tenants.on_provider_failure={\"action\":\"stay\"}",
+                           "agents.tenants.workloads[0].lifetime_days=100");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    ck_assert_int_eq(ak_sim_run_until(s, 2 * DAY_US - 1, INT64_MAX), 1);
+    /* a lease that started before the outage */
+    uint32_t d = NONE;
+    for (uint32_t i = 0; i < w->ndeps && d == NONE; i++)
+        if (w->deps[i].state == W_DEP_LEASED)
+            d = i;
+    ck_assert_uint_ne(d, NONE);
+    int64_t active = w->active_leases;
+    int64_t paid_before = w->deps[d].paid;
+    ak_height h0 = w->deps[d].lease_height;
+    /* through the outage: no lease closes, nothing is withdrawn */
+    while (ak_sim_time(s) < 2 * DAY_US + 30 * HOUR_US) {
+        ck_assert_int_eq(step(s), 1);
+        REQUIRE(w->active_leases >= active, "a lease closed during the outage");
+        REQUIRE(w->deps[d].paid == paid_before, "a withdrawal while down");
+    }
+    ck_assert_int_eq(w->deps[d].state, W_DEP_LEASED);
+    /* the first withdrawal after the repair collects everything since the lease started */
+    while (w->deps[d].paid == paid_before)
+        ck_assert_int_eq(step(s), 1);
+    ak_height blocks = ak_sim_height(s) - h0;
+    ak_dec owed;
+    int64_t owed_i;
+    ck_assert_int_eq(ak_dec_mul_int(w->deps[d].lease_price, blocks, &owed), 0);
+    ck_assert_int_eq(ak_dec_truncate_int(owed, &owed_i), 0);
+    ck_assert_int_ge(w->deps[d].paid, owed_i - 1);
+    ck_assert_int_le(w->deps[d].paid, owed_i + 1);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(notice_waits_for_detection_and_skips_repaired)
+{
+    /* repairs take 3 hours: a 6-hour detection delay never sees a provider still down */
+    ak_scenario *sc = LOAD("agents.tenants.on_provider_failure={\"detect_hours\":6}");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    while (step(s) == 1)
+        ;
+    uint32_t flaky = provider_named(w, "flaky-");
+    ck_assert_int_ge(w->providers[flaky].failures, 5);
+    ck_assert_int_eq(w->providers[flaky].noticed, 0);
+    ck_assert_int_eq(w->total.failures_noticed, 0);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+
+    /* a 1-hour delay: noticed, and never before an hour after the failure */
+    sc = LOAD("agents.tenants.on_provider_failure={\"detect_hours\":1}");
+    s = create(sc);
+    w = s;
+    flaky = provider_named(w, "flaky-");
+    int64_t noticed = 0;
+    while (step(s) == 1) {
+        if (w->providers[flaky].noticed != noticed) {
+            noticed = w->providers[flaky].noticed;
+            REQUIRE(w->providers[flaky].down > 0, "noticed while up");
+            REQUIRE(w->now - w->providers[flaky].down_since == HOUR_US,
+                    "noticed %lld us after the failure",
+                    (long long)(w->now - w->providers[flaky].down_since));
+        }
+    }
+    ck_assert_int_gt(noticed, 0);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("behaviour");
+    TCase *tc = tcase_create("reliability");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, failures_and_repairs_follow_the_fleet);
+    tcase_add_test(tc, outage_takes_down_its_region_only);
+    tcase_add_test(tc, down_provider_leases_keep_paying);
+    tcase_add_test(tc, notice_waits_for_detection_and_skips_repaired);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("choice");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, reputation_leaves_a_flaky_provider_cheapest_does_not);
+    tcase_add_test(tc, shared_reputation_spreads_to_every_tenant);
+    tcase_add_test(tc, random_choice_spreads_leases);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return check_run(suite());
+}
