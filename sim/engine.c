@@ -435,6 +435,8 @@ int ak_sim_create(const ak_scenario *sc, const ak_sim_opts *opts, ak_sim **out, 
     if (!rc)
         rc = ak_rng_stream(sc->seed, w->replication, AK_RNG_DETECTION, &w->rng_detection);
     if (!rc)
+        rc = ak_rng_stream(sc->seed, w->replication, AK_RNG_OPERATORS, &w->rng_operators);
+    if (!rc)
         rc = genesis(w, why, cap);
     if (!rc) {
         /* validators by address, to count proposals */
@@ -466,6 +468,8 @@ int ak_sim_create(const ak_scenario *sc, const ak_sim_opts *opts, ak_sim **out, 
         rc = ak_evq_push(&w->q, sc->duration_us, W_PRIO_END, W_EV_END, 0, 0, 0, NULL);
     if (!rc && sc->any_failures)
         rc = reliability_start(w);
+    if (!rc)
+        rc = validators_start(w);
     if (rc) {
         if (!why[0])
             snprintf(why, cap, "%s: cannot set up the run: %s", sc->file, ak_err_name(rc));
@@ -490,6 +494,9 @@ void ak_sim_destroy(ak_sim *w)
         gsl_rng_free(w->rng_reliability);
     if (w->rng_detection)
         gsl_rng_free(w->rng_detection);
+    if (w->rng_operators)
+        gsl_rng_free(w->rng_operators);
+    free(w->evidence);
     free(w->providers);
     for (uint32_t b = 0; w->buckets && b < w->nbuckets; b++)
         free(w->buckets[b]);
@@ -836,6 +843,28 @@ static int check_app(ak_world *w)
     return 0;
 }
 
+int world_wake_chain(ak_world *w)
+{
+    if (!w->halted || w->retry_pending)
+        return 0;
+    w->retry_pending = true;
+    return ak_evq_push(&w->q, w->now, W_PRIO_BLOCK, W_EV_BLOCK, 0, 0, 0, NULL);
+}
+
+/* Who of the current set is online, rebuilt only when someone went down or came back or the
+ * set changed. */
+static void refresh_online(ak_world *w, const ak_valset *cur)
+{
+    if (!w->online_stale && cur->gen == w->online_gen)
+        return;
+    for (uint32_t i = 0; i < cur->n && i < w->nvals; i++) {
+        uint32_t vi = ak_map_get(&w->validator_index, ak_key2(cur->vals[i].addr, 0));
+        w->online[i] = w->sc->validators_online && (vi == NONE || w->val_stats[vi].down == 0);
+    }
+    w->online_stale = false;
+    w->online_gen = cur->gen;
+}
+
 static int block(ak_world *w)
 {
     const ak_scenario *sc = w->sc;
@@ -844,24 +873,46 @@ static int block(ak_world *w)
     ak_addr proposer = AK_ADDR_NONE;
     uint32_t nabsent = 0;
     ak_addr absent[AK_SC_MAX_VALIDATORS];
-    if (!sc->validators_online && c->cur.n > 0) {
-        /* everyone is offline: the block production model says whether anything commits */
-        for (uint32_t i = 0; i < c->cur.n && i < w->nvals; i++)
-            w->online[i] = false;
+    w->retry_pending = false;
+    if ((!sc->validators_online || w->vals_down > 0) && c->cur.n > 0) {
+        /* someone is offline: the block production model says whether and when the height
+         * commits, who proposes, and whose precommits are absent */
+        refresh_online(w, &c->cur);
         ak_block_outcome o;
         int rc = ak_consensus_produce(c, &sc->timeouts, w->online, sc->max_rounds, &o, w->flags);
         if (rc)
             return world_fail(w, "block production failed: %s", ak_err_name(rc));
-        if (!o.committed)
-            return 0; /* halted; liveness never changes in this version: no more blocks */
+        if (!o.committed) {
+            /* halted: nothing happens until enough validators are back (world_wake_chain) */
+            if (!w->halted) {
+                w->halted = true;
+                w->halt_since = w->now;
+                w->period.halts++;
+                w->total.halts++;
+            }
+            return 0;
+        }
         duration = o.duration_us;
         proposer = o.proposer;
         for (uint32_t i = 0; i < c->cur.n; i++)
             if (w->flags[i] == AK_FLAG_ABSENT && nabsent < AK_SC_MAX_VALIDATORS)
                 absent[nabsent++] = c->cur.vals[i].addr;
     }
+    if (w->halted) {
+        w->halted = false;
+        w->period.halted_us += w->now - w->halt_since;
+        w->total.halted_us += w->now - w->halt_since;
+    }
+    /* double-sign evidence for the last committed height */
+    ak_evidence evid[64];
+    uint32_t nevid = 0;
+    for (uint32_t i = 0; i < w->nevidence && nevid < 64; i++)
+        if (ak_app_evidence_previous(w->app, w->evidence[i], &evid[nevid]) == 0)
+            nevid++;
+    w->nevidence = 0;
     ak_height h = w->height + 1;
-    ak_block_info info = {sc->genesis_time + w->now / 1000000, absent, nabsent, NULL, 0};
+    ak_block_info info = {sc->genesis_time + w->now / 1000000, absent, nabsent,
+                          nevid ? evid : NULL, nevid};
     int rc = ak_app_begin_block_with(w->app, h, &info);
     if (rc)
         return world_fail(w, "begin block %lld: %s", (long long)h, ak_err_name(rc));
@@ -1074,6 +1125,11 @@ static int dispatch(ak_world *w, const ak_sim_event *e)
     case W_EV_REPAIR: return provider_repair(w, e->agent, d != 0);
     case W_EV_OUTAGE: return provider_outage(w, d);
     case W_EV_NOTICE: return tenant_notice(w, d, e->agent);
+    case W_EV_VFAIL: return validator_fail(w, e->agent);
+    case W_EV_VREPAIR: return validator_repair(w, e->agent, d != 0);
+    case W_EV_VOUTAGE: return validator_outage(w, d);
+    case W_EV_DOUBLE_SIGN: return validator_double_sign(w, e->agent);
+    case W_EV_UNJAIL: return validator_unjail(w, e->agent);
     default: return world_fail(w, "unknown event kind %u", e->kind);
     }
 }

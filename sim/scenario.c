@@ -566,21 +566,61 @@ static void read_providers(jr *r, const cJSON *n, ak_scenario *s)
     }
 }
 
+/* agents.validators: liveness, failures, outages, double signing, unjailing. */
+static void read_validator_agents(jr *r, const cJSON *v, ak_scenario *s)
+{
+    s->validators_online = true;
+    s->val_unjail = true;
+    if (!v)
+        return;
+    static const char *const vk[] = {"online", "time_to_failure_days", "time_to_repair_hours",
+                                     "outages", "double_sign_per_year", "unjail", NULL};
+    jr_object(r, v);
+    jr_keys(r, v, vk);
+    const cJSON *o = jr_opt(v, "online");
+    if (o)
+        s->validators_online = jr_bool(r, o);
+    const cJSON *ttf = jr_opt(v, "time_to_failure_days"), *ttr = jr_opt(v, "time_to_repair_hours");
+    if (!ttf != !ttr)
+        jr_fail(r, v, "time_to_failure_days and time_to_repair_hours go together");
+    if (ttf) {
+        dist_in(r, ttf, &s->val_ttf_days, 1e-3, AK_SC_MAX_DAYS);
+        dist_in(r, ttr, &s->val_ttr_hours, 0, 24 * AK_SC_MAX_DAYS);
+        s->val_fails = true;
+    }
+    const cJSON *out = jr_opt(v, "outages");
+    if (out) {
+        jr_array(r, out);
+        int len = jr_len(out);
+        if (len > AK_SC_MAX_OUTAGES)
+            jr_fail(r, out, "at most %d outages", AK_SC_MAX_OUTAGES);
+        for (int i = 0; i < len; i++) {
+            const cJSON *e = cJSON_GetArrayItem(out, i);
+            static const char *const ek[] = {"at_day", "hours", "power_share", NULL};
+            jr_object(r, e);
+            jr_keys(r, e, ek);
+            ak_sc_val_outage *vo = &s->val_outages[i];
+            vo->at_day = num(r, jr_req(r, e, "at_day"), 0, AK_SC_MAX_DAYS);
+            vo->hours = positive(r, jr_req(r, e, "hours"), 24 * AK_SC_MAX_DAYS);
+            vo->power_share = num(r, jr_req(r, e, "power_share"), 0, 1);
+            if (vo->at_day >= s->duration_days)
+                jr_fail(r, jr_opt(e, "at_day"), "the outage starts after the run's end");
+        }
+        s->nval_outages = (uint32_t)len;
+    }
+    s->double_sign_per_year = opt_num(r, v, "double_sign_per_year", 0, 0, 1e6);
+    const cJSON *u = jr_opt(v, "unjail");
+    if (u)
+        s->val_unjail = jr_bool(r, u);
+}
+
 static void read_agents(jr *r, const cJSON *n, ak_scenario *s)
 {
     static const char *const keys[] = {"tenants", "providers", "validators", NULL};
     jr_keys(r, n, keys);
     read_tenants(r, jr_req(r, n, "tenants"), s);
     read_providers(r, jr_opt(n, "providers"), s);
-    s->validators_online = true;
-    const cJSON *v = jr_opt(n, "validators");
-    if (v) {
-        static const char *const vk[] = {"online", NULL};
-        jr_keys(r, v, vk);
-        const cJSON *o = jr_opt(v, "online");
-        if (o)
-            s->validators_online = jr_bool(r, o);
-    }
+    read_validator_agents(r, jr_opt(n, "validators"), s);
 }
 
 /* Settings that are each valid but contradict each other. */

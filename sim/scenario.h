@@ -70,6 +70,13 @@ typedef struct ak_sc_outage {
     const char *fleet;      /* NULL: any */
 } ak_sc_outage;
 
+/* A scheduled correlated validator outage (agents.validators.outages[i]): at at_day,
+ * validators taken in a random order until their voting power reaches power_share of the set's
+ * go offline for hours. */
+typedef struct ak_sc_val_outage {
+    double at_day, hours, power_share;
+} ak_sc_val_outage;
+
 /* What a tenant does once it notices its provider is down (agents.tenants.on_provider_failure). */
 typedef enum { AK_SC_FAIL_STAY = 0, AK_SC_FAIL_LEAVE, AK_SC_FAIL_REDEPLOY } ak_sc_fail_action;
 
@@ -131,6 +138,12 @@ typedef struct ak_scenario {
     int64_t bid_timeout_us, withdrawal_period_us, monitor_interval_us, reaction_us;
     uint32_t max_bids_per_order;
     bool validators_online;
+    bool val_fails;         /* validators fail and get repaired */
+    ak_dist val_ttf_days, val_ttr_hours;
+    ak_sc_val_outage val_outages[AK_SC_MAX_OUTAGES];
+    uint32_t nval_outages;
+    double double_sign_per_year; /* per validator: a Poisson rate of double signing */
+    bool val_unjail;        /* a jailed validator sends MsgUnjail once up and allowed */
 } ak_scenario;
 
 /* Load and validate the scenario at path with overrides sets[0..nsets) ("path=value"; NULL when

@@ -40,6 +40,11 @@ enum {
     W_EV_REPAIR,        /* a provider is repaired (data: 0 after a failure, 1 after an outage) */
     W_EV_OUTAGE,        /* a scheduled correlated outage begins (data: its index) */
     W_EV_NOTICE,        /* a tenant notices its lease's provider is down */
+    W_EV_VFAIL,         /* a validator goes offline (its time to failure has passed) */
+    W_EV_VREPAIR,       /* a validator is back (data: 0 after a failure, 1 after an outage) */
+    W_EV_VOUTAGE,       /* a scheduled correlated validator outage begins (data: its index) */
+    W_EV_DOUBLE_SIGN,   /* a validator signs twice: evidence goes into the next block */
+    W_EV_UNJAIL,        /* a jailed validator's operator tries MsgUnjail */
     W_EV_KINDS
 };
 enum { W_PRIO_AGENT = 10, W_PRIO_BLOCK = 20, W_PRIO_SAMPLE = 30, W_PRIO_END = 40 };
@@ -124,6 +129,9 @@ typedef struct w_val {
     ak_addr addr;
     int64_t tokens_start, proposed, missed, times_jailed;
     bool was_jailed;
+    uint32_t down;           /* failures and outages in progress: offline while > 0 */
+    ak_usec down_since;
+    int64_t failures, downtime_us, double_signs;
 } w_val;
 
 /* Counters of the current sampling period and of the whole run. */
@@ -132,6 +140,7 @@ typedef struct w_flows {
     int64_t income, take;
     int64_t orders_unmet, deployments, leases_created, leases_closed;
     int64_t provider_failures, failures_noticed; /* went down; noticed by a tenant */
+    int64_t halts, halted_us; /* chain halts begun; time halted (counted when it resumes) */
     int64_t blocks;
 } w_flows;
 
@@ -172,6 +181,15 @@ typedef struct ak_world {
     uint32_t nvals;
     bool *online;            /* per validator of the current set, for block production */
     uint8_t *flags;
+    gsl_rng *rng_operators;  /* validator failures, repairs, outages, double signs */
+    uint32_t vals_down;      /* validators offline */
+    bool online_stale;       /* `online` must be rebuilt (someone went down or came back) */
+    uint64_t online_gen;     /* the valset generation `online` was built for */
+    bool halted;             /* the last block attempt found less than +2/3 online */
+    bool retry_pending;      /* a block attempt is scheduled while halted */
+    ak_usec halt_since;
+    ak_addr *evidence;       /* validators whose double sign goes into the next block */
+    uint32_t nevidence, cap_evidence;
 
     w_dep *deps;
     uint32_t ndeps, cap_deps, free_dep;
@@ -292,5 +310,17 @@ int provider_repair(ak_world *w, uint32_t p, bool outage);
 int provider_outage(ak_world *w, uint32_t i);
 /* Tenant of deployment d notices that provider p is down. */
 int tenant_notice(ak_world *w, uint32_t d, uint32_t p);
+
+/* ---- validator operators (models/validator.c) ---- */
+
+/* Schedule the validators' first failures and double signs, and the scenario's outages. */
+int validators_start(ak_world *w);
+int validator_fail(ak_world *w, uint32_t v);
+int validator_repair(ak_world *w, uint32_t v, bool outage);
+int validator_outage(ak_world *w, uint32_t i);
+int validator_double_sign(ak_world *w, uint32_t v);
+int validator_unjail(ak_world *w, uint32_t v);
+/* A validator came back while the chain is halted: try a block now. */
+int world_wake_chain(ak_world *w);
 
 #endif

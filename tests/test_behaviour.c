@@ -24,6 +24,8 @@
 #include "errors.h"
 #include "escrow.h"
 #include "scenario.h"
+#include "slashing.h"
+#include "staking.h"
 #include "world.h"
 
 #define NONE UINT32_MAX
@@ -338,6 +340,173 @@ START_TEST(notice_waits_for_detection_and_skips_repaired)
 }
 END_TEST
 
+/* ---- validators -------------------------------------------------------------------------- */
+
+static uint32_t staking_handle(const ak_world *w, ak_addr a)
+{
+    const ak_staking *st = ak_app_staking(w->app);
+    return ak_map_get(&st->val_index, ak_key2(a, 0));
+}
+
+static const ak_validator *validator(const ak_world *w, uint32_t v)
+{
+    uint32_t h = staking_handle(w, w->val_stats[v].addr);
+    ck_assert_uint_ne(h, AK_POOL_NONE);
+    return ak_pool_at(&ak_app_staking(w->app)->vals, h);
+}
+
+START_TEST(validator_outage_halts_the_chain)
+{
+    /* four validators of equal power; an outage of a third of the power takes two of them (a
+     * half) offline for two hours: less than +2/3 online, the chain halts */
+    ak_scenario *sc = LOAD("agents.validators={\"outages\":[{\"at_day\":1,\"hours\":2,"
+                           "\"power_share\":0.34}]}",
+                           "genesis.providers[0].reliability={\"time_to_failure_days\":10000,"
+                           "\"time_to_repair_hours\":1}",
+                           "agents.tenants.workloads[0].lifetime_days=100");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    ck_assert_int_eq(ak_sim_run_until(s, DAY_US - 1, INT64_MAX), 1);
+    ak_height h0 = ak_sim_height(s);
+    uint32_t d = NONE;
+    for (uint32_t i = 0; i < w->ndeps && d == NONE; i++)
+        if (w->deps[i].state == W_DEP_LEASED)
+            d = i;
+    ck_assert_uint_ne(d, NONE);
+    ck_assert_int_eq(ak_sim_run_until(s, DAY_US + 10 * 60000000LL, INT64_MAX), 1);
+    ck_assert(w->halted);
+    ck_assert_uint_eq(w->vals_down, 2);
+    ak_height h1 = ak_sim_height(s);
+    ck_assert_int_le(h1, h0 + 1);
+    int64_t remain = world_blocks_remaining(w, world_dep_account(w, &w->deps[d]));
+    /* through the halt: no height, so nothing accrues */
+    ck_assert_int_eq(ak_sim_run_until(s, DAY_US + 2 * HOUR_US - 1, INT64_MAX), 1);
+    ck_assert_int_eq(ak_sim_height(s), h1);
+    ck_assert_int_eq(world_blocks_remaining(w, world_dep_account(w, &w->deps[d])), remain);
+    ck_assert_int_eq(w->total.halted_us, 0); /* counted when it resumes */
+    /* back: blocks again, one halt of about two hours */
+    ck_assert_int_eq(ak_sim_run_until(s, DAY_US + 2 * HOUR_US + 60000000LL, INT64_MAX), 1);
+    ck_assert(!w->halted);
+    ck_assert_uint_eq(w->vals_down, 0);
+    ck_assert_int_gt(ak_sim_height(s), h1 + 5);
+    ck_assert_int_eq(w->total.halts, 1);
+    ck_assert_int_gt(w->total.halted_us, 2 * HOUR_US - 6000000);
+    ck_assert_int_le(w->total.halted_us, 2 * HOUR_US);
+    ck_assert_int_lt(world_blocks_remaining(w, world_dep_account(w, &w->deps[d])), remain);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+END_TEST
+
+/* One validator (a quarter of the power) offline for an hour with a short signing window: it
+ * is jailed for downtime while the chain goes on, and unjails once back (or stays jailed). */
+static void jail_and_unjail(bool unjail)
+{
+    char set[200];
+    snprintf(set, sizeof set,
+             "agents.validators={\"outages\":[{\"at_day\":0.5,\"hours\":1,"
+             "\"power_share\":0.25}],\"unjail\":%s}",
+             unjail ? "true" : "false");
+    ak_scenario *sc = LOAD(set,
+                           "genesis.params={\"slashing\":{\"signed_blocks_window\":\"100\","
+                           "\"min_signed_per_window\":\"0.5\"}}",
+                           "duration_days=1");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    ck_assert_int_eq(ak_sim_run_until(s, DAY_US / 2 + 30 * 60000000LL, INT64_MAX), 1);
+    ck_assert(!w->halted);
+    ck_assert_uint_eq(w->vals_down, 1);
+    uint32_t off = NONE;
+    for (uint32_t v = 0; v < w->nvals; v++)
+        if (w->val_stats[v].down)
+            off = v;
+    ck_assert_uint_ne(off, NONE);
+    ck_assert(validator(w, off)->jailed);
+    ck_assert_int_gt(w->val_stats[off].missed, 50);
+    /* back at 13:00; MsgUnjail goes into the next block */
+    ck_assert_int_eq(ak_sim_run_until(s, DAY_US / 2 + HOUR_US + 60000000LL, INT64_MAX), 1);
+    ck_assert_uint_eq(w->vals_down, 0);
+    ck_assert_int_eq(w->val_stats[off].downtime_us, HOUR_US);
+    ck_assert(validator(w, off)->jailed == !unjail);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+
+START_TEST(offline_validator_is_jailed_and_unjails)
+{
+    jail_and_unjail(true);
+    jail_and_unjail(false);
+}
+END_TEST
+
+START_TEST(double_sign_tombstones)
+{
+    ak_scenario *sc = LOAD("genesis.validators.count=10", "duration_days=1",
+                           "agents.validators={\"double_sign_per_year\":73}");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    int rc;
+    while ((rc = ak_sim_step(s)) == 1)
+        ;
+    ck_assert_msg(rc == 0, "%s", ak_sim_errmsg(s));
+    int64_t signs = 0;
+    const ak_slashing *sl = ak_app_slashing(w->app);
+    for (uint32_t v = 0; v < w->nvals; v++) {
+        const ak_validator *val = validator(w, v);
+        uint32_t si = ak_map_get(&sl->info_index, ak_key2(w->val_stats[v].addr, 0));
+        const ak_signing_info *info = ak_pool_at(&sl->infos, si);
+        signs += w->val_stats[v].double_signs;
+        /* a double signer is slashed, jailed and tombstoned; nobody else is */
+        ck_assert(info->tombstoned == (w->val_stats[v].double_signs > 0));
+        ck_assert(val->jailed == info->tombstoned);
+        if (info->tombstoned)
+            ck_assert_int_lt(val->tokens, w->val_stats[v].tokens_start);
+        else
+            ck_assert_int_ge(val->tokens, w->val_stats[v].tokens_start);
+    }
+    ck_assert_int_ge(signs, 1);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(validator_failures_and_repairs)
+{
+    /* each validator offline about a tenth of the time: blocks go on, some precommits are
+     * absent, some rounds fail (longer blocks) */
+    ak_scenario *sc = LOAD("agents.validators={\"time_to_failure_days\":{\"dist\":"
+                           "\"exponential\",\"mean\":0.5},\"time_to_repair_hours\":1.2}",
+                           "genesis.validators.count=10", "duration_days=4");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    int64_t offline_seen = 0;
+    int rc;
+    while ((rc = ak_sim_step(s)) == 1) {
+        uint32_t down = 0;
+        for (uint32_t v = 0; v < w->nvals; v++)
+            down += w->val_stats[v].down > 0;
+        REQUIRE(down == w->vals_down, "vals_down %u, counted %u", w->vals_down, down);
+        offline_seen += down > 0;
+    }
+    ck_assert_msg(rc == 0, "%s", ak_sim_errmsg(s));
+    int64_t failures = 0, missed = 0;
+    for (uint32_t v = 0; v < w->nvals; v++) {
+        failures += w->val_stats[v].failures;
+        missed += w->val_stats[v].missed;
+    }
+    /* about 4 / (0.5 + 0.05) ~ 7 failures each */
+    ck_assert_int_gt(failures, 40);
+    ck_assert_int_lt(failures, 110);
+    ck_assert_int_gt(missed, 0);
+    ck_assert_int_gt(offline_seen, 0);
+    /* fewer blocks than 4 days of 6-second blocks: failed rounds took longer */
+    ck_assert_int_lt(ak_sim_height(s), 4 * 14400);
+    ck_assert_int_gt(ak_sim_height(s), 4 * 14400 * 8 / 10);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("behaviour");
@@ -353,6 +522,13 @@ static Suite *suite(void)
     tcase_add_test(tc, reputation_leaves_a_flaky_provider_cheapest_does_not);
     tcase_add_test(tc, shared_reputation_spreads_to_every_tenant);
     tcase_add_test(tc, random_choice_spreads_leases);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("validators");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, validator_outage_halts_the_chain);
+    tcase_add_test(tc, offline_validator_is_jailed_and_unjails);
+    tcase_add_test(tc, double_sign_tombstones);
+    tcase_add_test(tc, validator_failures_and_repairs);
     suite_add_tcase(s, tc);
     return s;
 }

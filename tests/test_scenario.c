@@ -426,7 +426,9 @@ START_TEST(unknown_and_duplicate_keys)
             "agents.tenants.workloads[1].lifetime=1");
     ERR_SET("$.agents.providers.reaction_sec: unknown key (did you mean \"reaction_s\"?)",
             "agents.providers.reaction_sec=2");
-    ERR_SET("$.agents.validators.up: unknown key (allowed: online)", "agents.validators.up=true");
+    ERR_SET("$.agents.validators.up: unknown key (allowed: online, time_to_failure_days, "
+            "time_to_repair_hours, outages, double_sign_per_year, unjail)",
+            "agents.validators.up=true");
     ERR_SET("$.agents.validators.offline: unknown key (did you mean \"online\"?)",
             "agents.validators.offline=true");
     ERR_SET("$.agents.tenants.top_up.below: unknown key (allowed: below_days, days)",
@@ -758,6 +760,38 @@ START_TEST(behaviour_keys)
             "agents.providers.outages=[{\"at_day\":1,\"hours\":1}]");
     ERR_SET("$.agents.providers.outages: expected a list, found an object",
             "agents.providers.outages={}");
+
+    s = MUST_LOAD("agents.validators={\"time_to_failure_days\":30,\"time_to_repair_hours\":"
+                  "{\"dist\":\"lognormal\",\"mu\":0,\"sigma\":1},\"outages\":[{\"at_day\":"
+                  "0.25,\"hours\":2,\"power_share\":0.34}],\"double_sign_per_year\":0.01,"
+                  "\"unjail\":false}");
+    ck_assert(s->val_fails);
+    ck_assert(s->validators_online);
+    ck_assert_double_eq(ak_dist_mean(&s->val_ttf_days), 30);
+    ck_assert_str_eq(s->val_ttr_hours.type->name, "lognormal");
+    ck_assert_uint_eq(s->nval_outages, 1);
+    ck_assert_double_eq(s->val_outages[0].power_share, 0.34);
+    ck_assert_double_eq(s->double_sign_per_year, 0.01);
+    ck_assert(!s->val_unjail);
+    ak_scenario_free(s);
+    s = MUST_LOAD("agents.validators={}");
+    ck_assert(!s->val_fails);
+    ck_assert(s->val_unjail);
+    ck_assert_double_eq(s->double_sign_per_year, 0);
+    ak_scenario_free(s);
+    ERR_SET("$.agents.validators: time_to_failure_days and time_to_repair_hours go together",
+            "agents.validators={\"time_to_failure_days\":30}");
+    ERR_SET("$.agents.validators.outages[0].power_share: required key is missing",
+            "agents.validators={\"outages\":[{\"at_day\":0.2,\"hours\":1}]}");
+    ERR_SET("$.agents.validators.outages[0].power_share: 1.5 is out of range [0, 1]",
+            "agents.validators={\"outages\":[{\"at_day\":0.2,\"hours\":1,"
+            "\"power_share\":1.5}]}");
+    ERR_SET("$.agents.validators.outages[0].at_day: the outage starts after the run's end",
+            "agents.validators={\"outages\":[{\"at_day\":2,\"hours\":1,"
+            "\"power_share\":0.5}]}");
+    ERR_SET("$.agents.validators.double_sign_per_year: -1 is out of range [0, 1e+06]",
+            "agents.validators={\"double_sign_per_year\":-1}");
+    ERR_SET("$.agents.validators: expected an object, found a boolean", "agents.validators=true");
 }
 END_TEST
 
