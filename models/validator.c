@@ -80,11 +80,25 @@ static void go_down(ak_world *w, uint32_t v)
     w->online_stale = true;
 }
 
+/* Count a jailing the metrics samples would miss: jailed while offline and unjailed before the
+ * next sample (chain_figures in engine.c counts the rest the same way). */
+static void note_jailed(ak_world *w, uint32_t v)
+{
+    w_val *vs = &w->val_stats[v];
+    const ak_staking *st = ak_app_staking(w->app);
+    uint32_t h = ak_map_get(&st->val_index, ak_key2(vs->addr, 0));
+    bool jailed = h != AK_POOL_NONE && ((const ak_validator *)ak_pool_at(&st->vals, h))->jailed;
+    if (jailed && !vs->was_jailed)
+        vs->times_jailed++;
+    vs->was_jailed = jailed;
+}
+
 static int go_up(ak_world *w, uint32_t v)
 {
     w_val *vs = &w->val_stats[v];
     if (vs->down == 0 || --vs->down > 0)
         return 0;
+    note_jailed(w, v);
     vs->downtime_us += w->now - vs->down_since;
     w->vals_down--;
     w->online_stale = true;

@@ -886,7 +886,7 @@ static int block(ak_world *w)
             /* halted: nothing happens until enough validators are back (world_wake_chain) */
             if (!w->halted) {
                 w->halted = true;
-                w->halt_since = w->now;
+                w->halt_since = w->halt_mark = w->now;
                 w->period.halts++;
                 w->total.halts++;
             }
@@ -900,7 +900,7 @@ static int block(ak_world *w)
     }
     if (w->halted) {
         w->halted = false;
-        w->period.halted_us += w->now - w->halt_since;
+        w->period.halted_us += w->now - w->halt_mark;
         w->total.halted_us += w->now - w->halt_since;
     }
     /* double-sign evidence for the last committed height */
@@ -1087,11 +1087,21 @@ static void fill_metrics(ak_world *w, ak_rec_metrics *m)
     m->deployments_created = w->period.deployments;
     m->leases_created = w->period.leases_created;
     m->leases_closed = w->period.leases_closed;
+    m->providers_down = w->providers_down;
+    m->provider_failures = w->period.provider_failures;
+    m->failures_noticed = w->period.failures_noticed;
+    m->validators_offline = w->vals_down;
+    m->chain_halts = w->period.halts;
+    m->halted_s = (double)w->period.halted_us / 1e6;
 }
 
 static int sample(ak_world *w)
 {
     w->last_sample_us = w->now;
+    if (w->halted) { /* a halt in progress counts in each period it covers */
+        w->period.halted_us += w->now - w->halt_mark;
+        w->halt_mark = w->now;
+    }
     ak_rec_metrics m;
     fill_metrics(w, &m);
     w->total.spend_raw += w->period.spend_raw;
@@ -1212,6 +1222,9 @@ int ak_sim_finish(ak_sim *w)
             .bids = p->bids,
             .leases_won = p->leases_won,
             .income_uakt = p->income_uakt,
+            .failures = p->failures,
+            .downtime_hours =
+                (double)(p->downtime_us + (p->down ? w->now - p->down_since : 0)) / 3600e6,
         };
         if ((rc = ak_rec_write_provider(w->rec, &r)))
             return rec_fail(w, rc);
@@ -1227,6 +1240,8 @@ int ak_sim_finish(ak_sim *w)
             .orders_unmet = t->orders_unmet,
             .deposited_uakt = t->deposited_uakt,
             .refunded_uakt = t->refunded_uakt,
+            .failures_noticed = t->failures_noticed,
+            .redeployments = t->redeployments,
         };
         if ((rc = ak_rec_write_tenant(w->rec, &r)))
             return rec_fail(w, rc);
@@ -1246,6 +1261,10 @@ int ak_sim_finish(ak_sim *w)
             .blocks_proposed = vs->proposed,
             .blocks_missed = vs->missed,
             .commission_rate = v ? dec_double(v->commission_rate) : NAN,
+            .failures = vs->failures,
+            .downtime_hours =
+                (double)(vs->downtime_us + (vs->down ? w->now - vs->down_since : 0)) / 3600e6,
+            .double_signs = vs->double_signs,
         };
         if ((rc = ak_rec_write_validator(w->rec, &r)))
             return rec_fail(w, rc);

@@ -56,7 +56,9 @@ static const char SCHEMA[] =
     "  bonded_ratio REAL, inflation REAL, staking_apr REAL, akt_usd REAL,\n"
     "  bonded_validators INTEGER, jailed_validators INTEGER,\n"
     "  orders_unmet INTEGER, deployments_created INTEGER,\n"
-    "  leases_created INTEGER, leases_closed INTEGER);\n"
+    "  leases_created INTEGER, leases_closed INTEGER,\n"
+    "  providers_down INTEGER, provider_failures INTEGER, failures_noticed INTEGER,\n"
+    "  validators_offline INTEGER, chain_halts INTEGER, halted_s REAL);\n"
     "CREATE TABLE leases (\n"
     "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
     "  lease_id TEXT, tenant TEXT, provider TEXT, kind TEXT,\n"
@@ -74,16 +76,19 @@ static const char SCHEMA[] =
     "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
     "  provider TEXT, region TEXT, gpu_model TEXT,\n"
     "  cpu_millis INTEGER, memory_bytes INTEGER, storage_bytes INTEGER, gpus INTEGER,\n"
-    "  bids INTEGER, leases_won INTEGER, income_uakt INTEGER);\n"
+    "  bids INTEGER, leases_won INTEGER, income_uakt INTEGER,\n"
+    "  failures INTEGER, downtime_hours REAL);\n"
     "CREATE TABLE tenants (\n"
     "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
     "  tenant TEXT, deployments INTEGER, leases INTEGER, orders_unmet INTEGER,\n"
-    "  deposited_uakt INTEGER, refunded_uakt INTEGER);\n"
+    "  deposited_uakt INTEGER, refunded_uakt INTEGER,\n"
+    "  failures_noticed INTEGER, redeployments INTEGER);\n"
     "CREATE TABLE validators (\n"
     "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
     "  validator TEXT, tokens_start INTEGER, tokens_end INTEGER, status_end TEXT,\n"
     "  jailed_end INTEGER, times_jailed INTEGER, blocks_proposed INTEGER,\n"
-    "  blocks_missed INTEGER, commission_rate REAL);\n"
+    "  blocks_missed INTEGER, commission_rate REAL,\n"
+    "  failures INTEGER, downtime_hours REAL, double_signs INTEGER);\n"
     "CREATE TABLE proposals (\n"
     "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
     "  proposal_id INTEGER, title TEXT, messages TEXT,\n"
@@ -133,12 +138,12 @@ static const char *const STMT_SQL[S_COUNT] = {
     [S_END] = "UPDATE runs SET status = ?, message = ?, wall_seconds = ?, events = ?, "
               "blocks = ? WHERE run_id = ?",
     [S_METRICS] = "INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [S_LEASE] = "INSERT INTO leases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [S_ORDER] = "INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    [S_PROVIDER] = "INSERT INTO providers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    [S_TENANT] = "INSERT INTO tenants VALUES (?, ?, ?, ?, ?, ?, ?)",
-    [S_VALIDATOR] = "INSERT INTO validators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [S_PROVIDER] = "INSERT INTO providers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [S_TENANT] = "INSERT INTO tenants VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [S_VALIDATOR] = "INSERT INTO validators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [S_PROPOSAL] = "INSERT INTO proposals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
 
@@ -714,6 +719,12 @@ int ak_rec_write_metrics(ak_rec *rec, const ak_rec_metrics *m)
     b_int(&b, m->deployments_created);
     b_int(&b, m->leases_created);
     b_int(&b, m->leases_closed);
+    b_int(&b, m->providers_down);
+    b_int(&b, m->provider_failures);
+    b_int(&b, m->failures_noticed);
+    b_int(&b, m->validators_offline);
+    b_int(&b, m->chain_halts);
+    b_dbl(&b, m->halted_s);
     return row_finish(rec, &b);
 }
 
@@ -776,6 +787,8 @@ int ak_rec_write_provider(ak_rec *rec, const ak_rec_provider *p)
     b_int(&b, p->bids);
     b_int(&b, p->leases_won);
     b_int(&b, p->income_uakt);
+    b_int(&b, p->failures);
+    b_dbl(&b, p->downtime_hours);
     return row_finish(rec, &b);
 }
 
@@ -791,6 +804,8 @@ int ak_rec_write_tenant(ak_rec *rec, const ak_rec_tenant *t)
     b_int(&b, t->orders_unmet);
     b_int(&b, t->deposited_uakt);
     b_int(&b, t->refunded_uakt);
+    b_int(&b, t->failures_noticed);
+    b_int(&b, t->redeployments);
     return row_finish(rec, &b);
 }
 
@@ -809,6 +824,9 @@ int ak_rec_write_validator(ak_rec *rec, const ak_rec_validator *v)
     b_int(&b, v->blocks_proposed);
     b_int(&b, v->blocks_missed);
     b_dbl(&b, v->commission_rate);
+    b_int(&b, v->failures);
+    b_dbl(&b, v->downtime_hours);
+    b_int(&b, v->double_signs);
     return row_finish(rec, &b);
 }
 

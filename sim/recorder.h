@@ -75,6 +75,12 @@ typedef struct ak_rec_metrics {
     int64_t orders_unmet;         /* orders closed in the period without a lease */
     int64_t deployments_created;  /* in the period */
     int64_t leases_created, leases_closed; /* in the period */
+    int64_t providers_down;       /* at the sample */
+    int64_t provider_failures;    /* providers that went down in the period */
+    int64_t failures_noticed;     /* provider failures tenants noticed in the period */
+    int64_t validators_offline;   /* at the sample */
+    int64_t chain_halts;          /* halts that began in the period */
+    double halted_s;              /* seconds the chain stood still in the period */
 } ak_rec_metrics;
 
 /* One row of `leases`, written when the lease closes or, for leases open at the end, by the
@@ -109,6 +115,8 @@ typedef struct ak_rec_provider {
     int64_t cpu_millis, memory_bytes, storage_bytes, gpus; /* capacity */
     int64_t bids, leases_won;
     int64_t income_uakt;      /* paid to it over the run (after take) */
+    int64_t failures;         /* times it went down */
+    double downtime_hours;    /* down over the run */
 } ak_rec_provider;
 
 /* One row of `tenants`, written at the end of the run. */
@@ -117,6 +125,7 @@ typedef struct ak_rec_tenant {
     int64_t deployments, leases, orders_unmet;
     int64_t deposited_uakt;   /* escrow deposits and top-ups */
     int64_t refunded_uakt;    /* escrow returned to it */
+    int64_t failures_noticed, redeployments;
 } ak_rec_tenant;
 
 /* One row of `validators`, written at the end of the run. */
@@ -127,6 +136,9 @@ typedef struct ak_rec_validator {
     bool jailed_end;
     int64_t times_jailed, blocks_proposed, blocks_missed;
     double commission_rate;
+    int64_t failures;         /* times it went offline */
+    double downtime_hours;
+    int64_t double_signs;
 } ak_rec_validator;
 
 /* One row of `proposals`, written when a proposal ends or at the final flush. */

@@ -187,7 +187,8 @@ typedef struct ak_world {
     uint64_t online_gen;     /* the valset generation `online` was built for */
     bool halted;             /* the last block attempt found less than +2/3 online */
     bool retry_pending;      /* a block attempt is scheduled while halted */
-    ak_usec halt_since;
+    ak_usec halt_since;      /* when the halt in progress began */
+    ak_usec halt_mark;       /* ... or the last sample since, for the period's share */
     ak_addr *evidence;       /* validators whose double sign goes into the next block */
     uint32_t nevidence, cap_evidence;
 

@@ -15,14 +15,17 @@
  */
 #include <check.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check_run.h"
 #include "engine.h"
 #include "errors.h"
 #include "escrow.h"
+#include "recorder.h"
 #include "scenario.h"
 #include "slashing.h"
 #include "staking.h"
@@ -398,6 +401,55 @@ START_TEST(validator_outage_halts_the_chain)
 }
 END_TEST
 
+START_TEST(halt_time_adds_up_over_samples)
+{
+    /* hourly samples: the two-hour halt spans a sample; the rows' halted_s add up to it */
+    ak_scenario *sc = LOAD("agents.validators={\"outages\":[{\"at_day\":1,\"hours\":2,"
+                           "\"power_share\":0.34}]}",
+                           "sample_interval_hours=1", "duration_days=2");
+    char path[] = "/tmp/akashsim-behaviour-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    remove(path);
+    char why[1200];
+    ak_rec *rec = NULL;
+    ck_assert_msg(ak_rec_open(path, &rec, why, sizeof why) == 0, "%s", why);
+    ak_rec_run_info info = {.scenario_name = sc->name, .scenario_json = "{}", .seed = sc->seed,
+                            .point = -1, .rules = "akash-v1", .version = "test"};
+    int64_t id;
+    ck_assert_int_eq(ak_rec_begin_run(rec, &info, &id), 0);
+    ak_sim_opts o = {.rec = rec};
+    ak_sim *s = NULL;
+    ck_assert_msg(ak_sim_create(sc, &o, &s, why, sizeof why) == 0, "%s", why);
+    while (step(s) == 1)
+        ;
+    ck_assert_int_eq(ak_sim_finish(s), 0);
+    ck_assert_int_eq(ak_rec_end_run(rec, true, NULL, 0, 0, 0), 0);
+    ck_assert_int_eq(ak_rec_close(rec), 0);
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT sum(halted_s), sum(chain_halts), "
+                                            "count(*) FILTER (WHERE halted_s > 0), "
+                                            "max(validators_offline) FROM metrics",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ak_world *w = s;
+    ck_assert_double_eq_tol(sqlite3_column_double(st, 0), (double)w->total.halted_us / 1e6, 1e-6);
+    ck_assert_int_gt(w->total.halted_us, 2 * HOUR_US - 6000000);
+    ck_assert_int_eq(sqlite3_column_int(st, 1), 1);
+    ck_assert_int_eq(sqlite3_column_int(st, 2), 2);
+    ck_assert_int_eq(sqlite3_column_int(st, 3), 2);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    remove(path);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+END_TEST
+
 /* One validator (a quarter of the power) offline for an hour with a short signing window: it
  * is jailed for downtime while the chain goes on, and unjails once back (or stays jailed). */
 static void jail_and_unjail(bool unjail)
@@ -526,6 +578,7 @@ static Suite *suite(void)
     tc = tcase_create("validators");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, validator_outage_halts_the_chain);
+    tcase_add_test(tc, halt_time_adds_up_over_samples);
     tcase_add_test(tc, offline_validator_is_jailed_and_unjails);
     tcase_add_test(tc, double_sign_tombstones);
     tcase_add_test(tc, validator_failures_and_repairs);

@@ -247,6 +247,12 @@ static ak_rec_metrics sample(int64_t i)
         .deployments_created = 4,
         .leases_created = 3,
         .leases_closed = 2,
+        .providers_down = 2 + i,
+        .provider_failures = 1,
+        .failures_noticed = 3 * i,
+        .validators_offline = i % 3,
+        .chain_halts = i % 2,
+        .halted_s = 12.5 * (double)i,
     };
 }
 
@@ -312,6 +318,8 @@ static const ak_rec_provider PROVIDER = {
     .bids = 40,
     .leases_won = 12,
     .income_uakt = 7350000,
+    .failures = 3,
+    .downtime_hours = 7.25,
 };
 
 static const ak_rec_tenant TENANT = {
@@ -321,6 +329,8 @@ static const ak_rec_tenant TENANT = {
     .orders_unmet = 1,
     .deposited_uakt = 15000000,
     .refunded_uakt = 4000000,
+    .failures_noticed = 2,
+    .redeployments = 1,
 };
 
 static const ak_rec_validator VALIDATOR = {
@@ -333,6 +343,9 @@ static const ak_rec_validator VALIDATOR = {
     .blocks_proposed = 410,
     .blocks_missed = 9500,
     .commission_rate = 0.05,
+    .failures = 2,
+    .downtime_hours = 30.5,
+    .double_signs = 1,
 };
 
 static const ak_rec_proposal PROPOSAL = {
@@ -478,6 +491,12 @@ static void check_sample(sqlite3_stmt *st, int64_t run_id, int64_t i)
     col_int(st, c++, m.deployments_created);
     col_int(st, c++, m.leases_created);
     col_int(st, c++, m.leases_closed);
+    col_int(st, c++, m.providers_down);
+    col_int(st, c++, m.provider_failures);
+    col_int(st, c++, m.failures_noticed);
+    col_int(st, c++, m.validators_offline);
+    col_int(st, c++, m.chain_halts);
+    col_dbl(st, c++, m.halted_s);
     ck_assert_int_eq(sqlite3_column_count(st), c);
 }
 
@@ -615,6 +634,8 @@ START_TEST(complete_run_round_trip)
     col_int(st, c++, PROVIDER.bids);
     col_int(st, c++, PROVIDER.leases_won);
     col_int(st, c++, PROVIDER.income_uakt);
+    col_int(st, c++, PROVIDER.failures);
+    col_dbl(st, c++, PROVIDER.downtime_hours);
     ck_assert_int_eq(sqlite3_column_count(st), c);
     done(st);
 
@@ -627,6 +648,8 @@ START_TEST(complete_run_round_trip)
     col_int(st, c++, TENANT.orders_unmet);
     col_int(st, c++, TENANT.deposited_uakt);
     col_int(st, c++, TENANT.refunded_uakt);
+    col_int(st, c++, TENANT.failures_noticed);
+    col_int(st, c++, TENANT.redeployments);
     ck_assert_int_eq(sqlite3_column_count(st), c);
     done(st);
 
@@ -642,6 +665,9 @@ START_TEST(complete_run_round_trip)
     col_int(st, c++, VALIDATOR.blocks_proposed);
     col_int(st, c++, VALIDATOR.blocks_missed);
     col_dbl(st, c++, VALIDATOR.commission_rate);
+    col_int(st, c++, VALIDATOR.failures);
+    col_dbl(st, c++, VALIDATOR.downtime_hours);
+    col_int(st, c++, VALIDATOR.double_signs);
     ck_assert_int_eq(sqlite3_column_count(st), c);
     done(st);
 
