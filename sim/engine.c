@@ -437,6 +437,8 @@ int ak_sim_create(const ak_scenario *sc, const ak_sim_opts *opts, ak_sim **out, 
     if (!rc)
         rc = ak_rng_stream(sc->seed, w->replication, AK_RNG_OPERATORS, &w->rng_operators);
     if (!rc)
+        rc = ak_rng_stream(sc->seed, w->replication, AK_RNG_GOVERNANCE, &w->rng_governance);
+    if (!rc)
         rc = genesis(w, why, cap);
     if (!rc) {
         /* validators by address, to count proposals */
@@ -470,6 +472,8 @@ int ak_sim_create(const ak_scenario *sc, const ak_sim_opts *opts, ak_sim **out, 
         rc = reliability_start(w);
     if (!rc)
         rc = validators_start(w);
+    if (!rc)
+        rc = governance_start(w);
     if (rc) {
         if (!why[0])
             snprintf(why, cap, "%s: cannot set up the run: %s", sc->file, ak_err_name(rc));
@@ -496,6 +500,8 @@ void ak_sim_destroy(ak_sim *w)
         gsl_rng_free(w->rng_detection);
     if (w->rng_operators)
         gsl_rng_free(w->rng_operators);
+    if (w->rng_governance)
+        gsl_rng_free(w->rng_governance);
     free(w->evidence);
     free(w->providers);
     for (uint32_t b = 0; w->buckets && b < w->nbuckets; b++)
@@ -823,6 +829,9 @@ static int on_failure(ak_world *w, const struct w_tx *tx)
             provider_release(w, tx->ref);
         return 0;
     }
+    case W_TX_PROPOSAL:
+        governance_failed(w, tx->ref);
+        return 0;
     case W_TX_CREATE_LEASE: { /* the bid went away in between: choose again */
         w_dep *d = &w->deps[tx->ref];
         if (d->state == W_DEP_BIDDING && !d->ev_choose)
@@ -965,6 +974,8 @@ static int block(ak_world *w)
                 world_dep_free(w, d);
             }
         }
+    if (w->ngov_queue && (rc = governance_after_block(w)))
+        return rc;
     if (w->check && (rc = check_app(w)))
         return rc;
     return ak_evq_push(&w->q, w->now + duration, W_PRIO_BLOCK, W_EV_BLOCK, 0, 0, 0, NULL);
@@ -1140,6 +1151,9 @@ static int dispatch(ak_world *w, const ak_sim_event *e)
     case W_EV_VOUTAGE: return validator_outage(w, d);
     case W_EV_DOUBLE_SIGN: return validator_double_sign(w, e->agent);
     case W_EV_UNJAIL: return validator_unjail(w, e->agent);
+    case W_EV_PROPOSE: return governance_propose(w, d);
+    case W_EV_VOTE: return governance_vote(w, e->agent, d);
+    case W_EV_PROPOSAL_END: return governance_end(w, d);
     default: return world_fail(w, "unknown event kind %u", e->kind);
     }
 }
@@ -1206,6 +1220,8 @@ int ak_sim_finish(ak_sim *w)
         else if (dep->order_open)
             rc = record_order(w, dep, -1, "open");
     }
+    if (!rc && (rc = governance_flush(w)))
+        return rc;
     char region[64];
     for (uint32_t i = 0; !rc && i < w->nproviders; i++) {
         const w_provider *p = &w->providers[i];

@@ -270,3 +270,20 @@ void ak_params_json_write(jw *w, const ak_params *p, const ak_strtab *strs, bool
     }
     jw_object_end(w);
 }
+
+void ak_params_json_change(jr *r, const cJSON *node, ak_strtab *strs, ak_param_change *out)
+{
+    static const char *const keys[] = {"module", "param", "value", NULL};
+    jr_keys(r, node, keys);
+    const cJSON *mn = jr_req(r, node, "module"), *pn = jr_req(r, node, "param");
+    const char *ms = jr_string(r, mn, NULL), *ps = jr_string(r, pn, NULL);
+    ak_param_module mod;
+    if (!ak_param_module_from_name(ms, &mod))
+        jr_fail(r, mn, "unknown module \"%.60s\": expected deployment, market, take, "
+                       "staking, slashing, distribution, mint, gov or consensus", ms);
+    const ak_param_def *def = ak_param_find(mod, ps);
+    if (!def)
+        jr_fail(r, pn, "unknown param \"%.60s\" of module %s (see `akashsim params`)", ps, ms);
+    out->def = def;
+    ak_params_json_value(r, jr_req(r, node, "value"), def, strs, &out->value);
+}

@@ -29,6 +29,7 @@
 
 #include "jread.h"
 #include "jwrite.h"
+#include "msg.h"
 #include "params.h"
 #include "store.h"
 
@@ -40,6 +41,11 @@ void ak_params_json_read(jr *r, const cJSON *obj, ak_strtab *strs, ak_params *p)
 /* One parameter's value from node, in def's JSON form. */
 void ak_params_json_value(jr *r, const cJSON *node, const ak_param_def *def, ak_strtab *strs,
                           ak_param_value *out);
+
+/* One proposal change {"module": m, "param": p, "value": v} (replay.md MsgSubmitProposal
+ * `changes`; scenarios' proposals), the value in the param's JSON form, denoms interned in strs.
+ * Fails through r at the unknown module or param, or the bad value. */
+void ak_params_json_change(jr *r, const cJSON *node, ak_strtab *strs, ak_param_change *out);
 
 /* Validate *p as the chain does (ak_params_validate). On failure, fail through r at the node of
  * the offending param inside obj (or at obj, or the file, when it is not there), with the

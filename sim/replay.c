@@ -583,7 +583,6 @@ static void read_weighted_options(rp *p, const cJSON *node, ak_msg *m)
  * "Changes take.default_take_rate, ...". */
 static void read_changes(rp *p, const cJSON *node, ak_msg *m, ak_str *summary)
 {
-    static const char *const keys[] = {"module", "param", "value", NULL};
     static const char head[] = "Changes ";
     jr *r = &p->r;
     jr_array(r, node);
@@ -592,20 +591,8 @@ static void read_changes(rp *p, const cJSON *node, ak_msg *m, ak_str *summary)
     size_t len = sizeof head + sizeof "nothing";
     uint32_t i = 0;
     for (const cJSON *c = node->child; c; c = c->next, i++) {
-        jr_keys(r, c, keys);
-        const cJSON *mn = jr_req(r, c, "module"), *pn = jr_req(r, c, "param");
-        const char *ms = jr_string(r, mn, NULL), *ps = jr_string(r, pn, NULL);
-        ak_param_module mod;
-        if (!ak_param_module_from_name(ms, &mod))
-            jr_fail(r, mn, "unknown module \"%.60s\": expected deployment, market, take, "
-                           "staking, slashing, distribution, mint, gov or consensus", ms);
-        const ak_param_def *def = ak_param_find(mod, ps);
-        if (!def)
-            jr_fail(r, pn, "unknown param \"%.60s\" of module %s (see `akashsim params`)", ps,
-                    ms);
-        ch[i].def = def;
-        ak_params_json_value(r, jr_req(r, c, "value"), def, p->strs, &ch[i].value);
-        len += strlen(ak_param_module_name(mod)) + strlen(def->name) + 3;
+        ak_params_json_change(r, c, p->strs, &ch[i]);
+        len += strlen(ak_param_module_name(ch[i].def->module)) + strlen(ch[i].def->name) + 3;
     }
     m->submit_proposal.changes = ch;
     m->submit_proposal.nchanges = n;

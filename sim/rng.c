@@ -91,6 +91,7 @@ static const char *const family_names[AK_RNG_FAMILIES] = {
     [AK_RNG_RELIABILITY] = "reliability",
     [AK_RNG_DETECTION] = "detection",
     [AK_RNG_OPERATORS] = "operators",
+    [AK_RNG_GOVERNANCE] = "governance",
 };
 
 const char *ak_rng_family_name(uint32_t family)

@@ -614,13 +614,110 @@ static void read_validator_agents(jr *r, const cJSON *v, ak_scenario *s)
         s->val_unjail = jr_bool(r, u);
 }
 
+/* A voter class: a policy name or {"policy": name, "turnout": p, "yes": w, ...}. */
+static void read_voter(jr *r, const cJSON *n, ak_voter *v)
+{
+    const ak_voter_policy *const *all = ak_voter_policies();
+    const char *names[8];
+    int k = 0;
+    for (; all[k] && k < 7; k++)
+        names[k] = all[k]->name;
+    names[k] = NULL;
+    const cJSON *pol = n;
+    if (cJSON_IsObject(n)) {
+        static const char *const keys[] = {"policy", "turnout", "yes", "no", "abstain", "veto",
+                                           NULL};
+        jr_keys(r, n, keys);
+        pol = jr_req(r, n, "policy");
+    } else if (!cJSON_IsString(n)) {
+        jr_fail(r, n, "expected a voter policy name or an object, found %s", jr_kind(n));
+    }
+    v->policy = all[one_of(r, pol, names, "voter policy")];
+    if (pol == n)
+        return;
+    bool is_turnout = strcmp(v->policy->name, "turnout") == 0;
+    static const char *const wk[] = {"turnout", "yes", "no", "abstain", "veto"};
+    for (int i = 0; i < 5; i++)
+        if (!is_turnout && jr_opt(n, wk[i]))
+            jr_fail(r, jr_opt(n, wk[i]), "only the turnout policy takes this key");
+    if (!is_turnout)
+        return;
+    v->turnout = opt_num(r, n, "turnout", v->turnout, 0, 1);
+    bool any = false;
+    for (int i = 0; i < 4; i++)
+        any = any || jr_opt(n, wk[1 + i]);
+    for (int i = 0; any && i < 4; i++)
+        v->weights[i] = opt_num(r, n, wk[1 + i], 0, 0, 1e6);
+    if (v->weights[0] + v->weights[1] + v->weights[2] + v->weights[3] <= 0)
+        jr_fail(r, n, "the option weights (yes, no, abstain, veto) are all zero");
+}
+
+static void read_proposal(jr *r, const cJSON *n, ak_sc_proposal *p, ak_strtab *scratch)
+{
+    static const char *const keys[] = {"at_day", "title", "summary", "changes", "deposit_akt",
+                                       "expedited", NULL};
+    jr_object(r, n);
+    jr_keys(r, n, keys);
+    p->at_day = num(r, jr_req(r, n, "at_day"), 0, AK_SC_MAX_DAYS);
+    p->title = str(r, jr_req(r, n, "title"), 140);
+    if (!p->title[0])
+        jr_fail(r, jr_opt(n, "title"), "the title is empty (the chain rejects it)");
+    const cJSON *sm = jr_opt(n, "summary");
+    p->summary = sm ? str(r, sm, 10000) : p->title;
+    if (!p->summary[0])
+        jr_fail(r, sm, "the summary is empty (the chain rejects it)");
+    p->changes = jr_array(r, jr_req(r, n, "changes"));
+    int len = jr_len(p->changes);
+    if (len < 1 || len > AK_SC_MAX_CHANGES)
+        jr_fail(r, p->changes, "expected 1 to %d changes", AK_SC_MAX_CHANGES);
+    for (int i = 0; i < len; i++) {
+        ak_param_change ch;
+        ak_params_json_change(r, cJSON_GetArrayItem(p->changes, i), scratch, &ch);
+    }
+    p->nchanges = (uint32_t)len;
+    const cJSON *d = jr_opt(n, "deposit_akt");
+    p->deposit_uakt = d ? (int64_t)(positive(r, d, 1e9) * 1e6) : -1; /* -1: the min deposit */
+    const cJSON *e = jr_opt(n, "expedited");
+    p->expedited = e && jr_bool(r, e);
+}
+
+/* agents.governance: scheduled proposals and how validators vote. */
+static void read_governance(jr *r, const cJSON *n, ak_scenario *s)
+{
+    s->validator_voter = (ak_voter){ak_voter_find("turnout"), 0.8, {0.85, 0.1, 0.05, 0}};
+    s->has_vote_delay = false;
+    if (!n)
+        return;
+    static const char *const keys[] = {"proposals", "validators", "vote_delay_days", NULL};
+    jr_object(r, n);
+    jr_keys(r, n, keys);
+    const cJSON *v = jr_opt(n, "validators");
+    if (v)
+        read_voter(r, v, &s->validator_voter);
+    const cJSON *d = jr_opt(n, "vote_delay_days");
+    if (d) {
+        dist_in(r, d, &s->vote_delay_days, 0, AK_SC_MAX_DAYS);
+        s->has_vote_delay = true;
+    }
+    const cJSON *ps = jr_opt(n, "proposals");
+    if (ps) {
+        jr_array(r, ps);
+        int len = jr_len(ps);
+        if (len > AK_SC_MAX_PROPOSALS)
+            jr_fail(r, ps, "at most %d proposals", AK_SC_MAX_PROPOSALS);
+        s->nproposals = (uint32_t)len;
+    }
+}
+
 static void read_agents(jr *r, const cJSON *n, ak_scenario *s)
 {
-    static const char *const keys[] = {"tenants", "providers", "validators", NULL};
+    static const char *const keys[] = {"tenants", "providers", "validators", "governance",
+                                       NULL};
     jr_keys(r, n, keys);
     read_tenants(r, jr_req(r, n, "tenants"), s);
     read_providers(r, jr_opt(n, "providers"), s);
     read_validator_agents(r, jr_opt(n, "validators"), s);
+    read_governance(r, jr_opt(n, "governance"), s);
 }
 
 /* Settings that are each valid but contradict each other. */
@@ -670,6 +767,33 @@ static void cross_check(jr *r, ak_scenario *s, ak_strtab *scratch)
         jr_fail(r, NULL, "out of memory");
     if (s->params)
         ak_params_json_read(r, s->params, scratch, &p);
+    const cJSON *props =
+        jr_opt(jr_opt(jr_opt(s->root, "agents"), "governance"), "proposals");
+    for (uint32_t i = 0; i < s->nproposals; i++) {
+        const cJSON *pn = cJSON_GetArrayItem(props, (int)i);
+        ak_sc_proposal *pr = &s->proposals[i];
+        read_proposal(r, pn, pr, scratch);
+        if (pr->at_day >= s->duration_days)
+            jr_fail(r, jr_opt(pn, "at_day"), "the proposal comes after the run's end");
+        const ak_coin *md = pr->expedited ? p.gov.expedited_min_deposit : p.gov.min_deposit;
+        uint32_t nmd = pr->expedited ? p.gov.n_expedited_min_deposit : p.gov.n_min_deposit;
+        int64_t min = 0;
+        for (uint32_t k = 0; k < nmd; k++)
+            if (strcmp(ak_strtab_get(scratch, md[k].denom), "uakt") == 0)
+                min = md[k].amount;
+        if (pr->deposit_uakt < 0)
+            pr->deposit_uakt = min;
+        else if (pr->deposit_uakt < min)
+            jr_fail(r, jr_opt(pn, "deposit_akt"),
+                    "below the gov module's %smin_deposit (%g AKT): the proposal would not "
+                    "reach its voting period",
+                    pr->expedited ? "expedited_" : "", (double)min / 1e6);
+        if (pr->deposit_uakt > s->holders_uakt)
+            jr_fail(r, jr_opt(pn, "deposit_akt") ? jr_opt(pn, "deposit_akt") : pn,
+                    "the proposer (the holders account) has %g AKT, less than the deposit of "
+                    "%g AKT: raise genesis.holders_akt",
+                    (double)s->holders_uakt / 1e6, (double)pr->deposit_uakt / 1e6);
+    }
     if (s->max_bids_per_order == 0)
         s->max_bids_per_order = p.market.order_max_bids;
     else if (s->max_bids_per_order > p.market.order_max_bids)

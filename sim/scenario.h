@@ -26,6 +26,7 @@
 #include "dist.h"
 #include "choice.h"
 #include "pricing.h"
+#include "vote.h"
 
 #define AK_SC_MAX_FLEETS 64
 #define AK_SC_MAX_WORKLOADS 32
@@ -37,6 +38,8 @@
 #define AK_SC_MAX_VALIDATORS 1000
 #define AK_SC_MAX_DAYS 36500.0      /* 100 years */
 #define AK_SC_MAX_OUTAGES 64        /* scheduled correlated outages */
+#define AK_SC_MAX_PROPOSALS 32      /* scheduled governance proposals */
+#define AK_SC_MAX_CHANGES 16        /* param changes per proposal */
 
 /* USD per month per resource unit: a provider's price targets or a tenant's budget. */
 typedef struct ak_sc_usd {
@@ -76,6 +79,17 @@ typedef struct ak_sc_outage {
 typedef struct ak_sc_val_outage {
     double at_day, hours, power_share;
 } ak_sc_val_outage;
+
+/* A governance proposal the scenario schedules (agents.governance.proposals[i]): submitted by
+ * the `holders` account at at_day with the whole deposit, so it enters voting at once. */
+typedef struct ak_sc_proposal {
+    double at_day;
+    const char *title, *summary;
+    const cJSON *changes;   /* the list of {"module", "param", "value"}, read again at run time */
+    uint32_t nchanges;
+    int64_t deposit_uakt;
+    bool expedited;
+} ak_sc_proposal;
 
 /* What a tenant does once it notices its provider is down (agents.tenants.on_provider_failure). */
 typedef enum { AK_SC_FAIL_STAY = 0, AK_SC_FAIL_LEAVE, AK_SC_FAIL_REDEPLOY } ak_sc_fail_action;
@@ -144,6 +158,11 @@ typedef struct ak_scenario {
     uint32_t nval_outages;
     double double_sign_per_year; /* per validator: a Poisson rate of double signing */
     bool val_unjail;        /* a jailed validator sends MsgUnjail once up and allowed */
+    ak_sc_proposal proposals[AK_SC_MAX_PROPOSALS];
+    uint32_t nproposals;
+    ak_voter validator_voter;
+    bool has_vote_delay;    /* else uniform over the first 90 % of the voting period */
+    ak_dist vote_delay_days;
 } ak_scenario;
 
 /* Load and validate the scenario at path with overrides sets[0..nsets) ("path=value"; NULL when

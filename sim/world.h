@@ -45,6 +45,9 @@ enum {
     W_EV_VOUTAGE,       /* a scheduled correlated validator outage begins (data: its index) */
     W_EV_DOUBLE_SIGN,   /* a validator signs twice: evidence goes into the next block */
     W_EV_UNJAIL,        /* a jailed validator's operator tries MsgUnjail */
+    W_EV_PROPOSE,       /* a scheduled proposal is submitted (data: its index) */
+    W_EV_VOTE,          /* a validator votes (data: the proposal's handle) */
+    W_EV_PROPOSAL_END,  /* a proposal's voting period is over: record it (data: handle) */
     W_EV_KINDS
 };
 enum { W_PRIO_AGENT = 10, W_PRIO_BLOCK = 20, W_PRIO_SAMPLE = 30, W_PRIO_END = 40 };
@@ -55,6 +58,7 @@ typedef enum {
     W_TX_CREATE_DEPLOYMENT,  /* dep */
     W_TX_CREATE_BID,         /* bid */
     W_TX_CREATE_LEASE,       /* dep */
+    W_TX_PROPOSAL,           /* index of the scenario's proposal */
 } w_tx_origin;
 
 /* A provider agent. Capacities in millicpu, bytes, bytes and GPUs; `free` is what is neither
@@ -191,6 +195,17 @@ typedef struct ak_world {
     ak_usec halt_mark;       /* ... or the last sample since, for the period's share */
     ak_addr *evidence;       /* validators whose double sign goes into the next block */
     uint32_t nevidence, cap_evidence;
+    gsl_rng *rng_governance; /* vote decisions and delays */
+    uint32_t gov_queue[AK_SC_MAX_PROPOSALS]; /* submitted, not yet seen on chain, in order */
+    uint32_t ngov_queue;
+    uint32_t gov_known;      /* proposals on chain the model has seen */
+    struct w_prop {          /* per chain proposal handle the model submitted */
+        uint32_t handle;
+        uint32_t index;      /* the scenario's proposal */
+        ak_usec submit_us;
+        bool recorded;
+    } props[AK_SC_MAX_PROPOSALS];
+    uint32_t nprops;
 
     w_dep *deps;
     uint32_t ndeps, cap_deps, free_dep;
@@ -323,5 +338,18 @@ int validator_double_sign(ak_world *w, uint32_t v);
 int validator_unjail(ak_world *w, uint32_t v);
 /* A validator came back while the chain is halted: try a block now. */
 int world_wake_chain(ak_world *w);
+
+/* ---- governance (models/governance.c) ---- */
+
+int governance_start(ak_world *w);
+int governance_propose(ak_world *w, uint32_t i);
+/* After a block: find the proposals it created, schedule their votes and ends. */
+int governance_after_block(ak_world *w);
+/* A submission failed: forget it. */
+void governance_failed(ak_world *w, uint32_t i);
+int governance_vote(ak_world *w, uint32_t v, uint32_t handle);
+int governance_end(ak_world *w, uint32_t handle);
+/* Write the proposals not yet recorded (still in deposit or voting). */
+int governance_flush(ak_world *w);
 
 #endif

@@ -25,6 +25,7 @@
 #include "engine.h"
 #include "errors.h"
 #include "escrow.h"
+#include "gov.h"
 #include "recorder.h"
 #include "scenario.h"
 #include "slashing.h"
@@ -559,6 +560,85 @@ START_TEST(validator_failures_and_repairs)
 }
 END_TEST
 
+/* ---- governance -------------------------------------------------------------------------- */
+
+/* The take rate of uakt payments (percent) in the current params. */
+static uint32_t uakt_take(const ak_world *w)
+{
+    const ak_take_params *t = &ak_app_params(w->app)->take;
+    for (uint32_t i = 0; i < t->n_denom_take_rates; i++)
+        if (t->denom_take_rates[i].denom == w->uakt)
+            return t->denom_take_rates[i].rate;
+    return t->default_take_rate;
+}
+
+/* A take-rate proposal at 12:00 with a six-hour voting period, hourly withdrawals; returns the
+ * height from which the take rate was 10 % (0: never), checking every withdrawal's fee
+ * against the rate in force in its block. */
+static ak_height take_vote(const char *voters, uint32_t *status)
+{
+    char set[160];
+    snprintf(set, sizeof set, "agents.governance.validators=%s", voters);
+    ak_scenario *sc = LOAD(set, "duration_days=2",
+                           "genesis.params={\"gov\":{\"voting_period\":\"21600s\","
+                           "\"expedited_voting_period\":\"3600s\"}}",
+                           "agents.providers.withdrawal_period_hours=1",
+                           "agents.governance.proposals=[{\"at_day\":0.5,\"title\":\"Take 10%\","
+                           "\"changes\":[{\"module\":\"take\",\"param\":\"denom_take_rates\","
+                           "\"value\":{\"uakt\":10}}]}]");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    ck_assert_uint_eq(uakt_take(w), 2);
+    ak_height changed = 0;
+    int64_t checked = 0;
+    while (step(s) == 1) {
+        if (!changed && uakt_take(w) == 10)
+            changed = ak_sim_height(s);
+        size_t n;
+        const ak_event *ev = ak_app_events(w->app, &n);
+        for (size_t i = 0; i < n && ak_app_height(w->app) == ak_sim_height(s); i++) {
+            if (ev[i].type != AK_EV_ESCROW_WITHDRAW || ev[i].amount + ev[i].fee < 1000)
+                continue;
+            /* the fee is the rate in force when the block ran, of the whole withdrawal */
+            uint32_t rate = changed && ak_sim_height(s) > changed ? 10 : 2;
+            double got = (double)ev[i].fee / (double)(ev[i].amount + ev[i].fee);
+            REQUIRE(fabs(got - rate / 100.0) < 0.002, "height %lld: fee share %g, rate %u",
+                    (long long)ak_sim_height(s), got, rate);
+            checked++;
+        }
+    }
+    ck_assert_int_gt(checked, 20);
+    ck_assert_uint_eq(w->nprops, 1);
+    *status = ((const ak_proposal *)ak_pool_at(&ak_app_gov(w->app)->proposals,
+                                               w->props[0].handle))->status;
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+    return changed;
+}
+
+START_TEST(passed_proposal_changes_the_take_rate)
+{
+    uint32_t status;
+    ak_height h = take_vote("yes", &status);
+    ck_assert_uint_eq(status, AK_PROPOSAL_PASSED);
+    /* voting from 12:00 for six hours: the change lands in the first block at 18:00 */
+    ck_assert_int_gt(h, 14400 * 3 / 4 - 10);
+    ck_assert_int_lt(h, 14400 * 3 / 4 + 10);
+    h = take_vote("no", &status);
+    ck_assert_uint_eq(status, AK_PROPOSAL_REJECTED);
+    ck_assert_int_eq(h, 0);
+    /* nobody votes: no quorum */
+    h = take_vote("{\"policy\":\"turnout\",\"turnout\":0}", &status);
+    ck_assert_uint_eq(status, AK_PROPOSAL_REJECTED);
+    ck_assert_int_eq(h, 0);
+    /* a take rate does not touch validators' staking income: self-interest abstains, and a
+     * proposal everyone abstains on does not pass */
+    h = take_vote("self_interest", &status);
+    ck_assert_uint_eq(status, AK_PROPOSAL_REJECTED);
+    ck_assert_int_eq(h, 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("behaviour");
@@ -582,6 +662,10 @@ static Suite *suite(void)
     tcase_add_test(tc, offline_validator_is_jailed_and_unjails);
     tcase_add_test(tc, double_sign_tombstones);
     tcase_add_test(tc, validator_failures_and_repairs);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("governance");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, passed_proposal_changes_the_take_rate);
     suite_add_tcase(s, tc);
     return s;
 }

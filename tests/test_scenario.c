@@ -795,6 +795,74 @@ START_TEST(behaviour_keys)
 }
 END_TEST
 
+/* Scheduled proposals and voter policies. */
+START_TEST(governance_keys)
+{
+#define TAKE10 "{\"module\":\"take\",\"param\":\"default_take_rate\",\"value\":10}"
+    ak_scenario *s = MUST_LOAD("genesis.holders_akt=5000",
+                               "agents.governance={\"validators\":{\"policy\":\"turnout\","
+                               "\"turnout\":0.6,\"yes\":3,\"no\":1},\"vote_delay_days\":"
+                               "{\"dist\":\"uniform\",\"min\":0,\"max\":0.1},"
+                               "\"proposals\":[{\"at_day\":0.5,\"title\":\"t\",\"changes\":["
+                               TAKE10 "]},{\"at_day\":0.6,\"title\":\"x\",\"summary\":\"why\","
+                               "\"deposit_akt\":2000,\"expedited\":true,\"changes\":[" TAKE10
+                               "]}]}");
+    ck_assert_uint_eq(s->nproposals, 2);
+    ck_assert_int_eq(s->proposals[0].deposit_uakt, 1000000000); /* gov min_deposit */
+    ck_assert_str_eq(s->proposals[0].summary, "t");
+    ck_assert_int_eq(s->proposals[1].deposit_uakt, 2000000000);
+    ck_assert(s->proposals[1].expedited);
+    ck_assert_str_eq(s->proposals[1].summary, "why");
+    ck_assert_str_eq(s->validator_voter.policy->name, "turnout");
+    ck_assert_double_eq(s->validator_voter.turnout, 0.6);
+    ck_assert_double_eq(s->validator_voter.weights[0], 3);
+    ck_assert_double_eq(s->validator_voter.weights[2], 0);
+    ck_assert(s->has_vote_delay);
+    ak_scenario_free(s);
+    s = MUST_LOAD("agents.governance={\"validators\":\"self_interest\"}");
+    ck_assert_str_eq(s->validator_voter.policy->name, "self_interest");
+    ck_assert(!s->has_vote_delay);
+    ak_scenario_free(s);
+
+    ERR_SET("$.agents.governance.validators: unknown voter policy \"yess\" (did you mean "
+            "\"yes\"?)",
+            "agents.governance={\"validators\":\"yess\"}");
+    ERR_SET("$.agents.governance.validators.yes: only the turnout policy takes this key",
+            "agents.governance={\"validators\":{\"policy\":\"no\",\"yes\":1}}");
+    ERR_SET("$.agents.governance.validators: the option weights (yes, no, abstain, veto) are all "
+            "zero",
+            "agents.governance={\"validators\":{\"policy\":\"turnout\",\"yes\":0}}");
+    ERR_SET("$.agents.governance.proposals[0].changes[0].param: unknown param \"take\" of "
+            "module take (see `akashsim params`)",
+            "genesis.holders_akt=5000",
+            "agents.governance={\"proposals\":[{\"at_day\":0.5,\"title\":\"t\","
+            "\"changes\":[{\"module\":\"take\",\"param\":\"take\",\"value\":1}]}]}");
+    ERR_SET("$.agents.governance.proposals[0].changes: expected 1 to 16 changes",
+            "genesis.holders_akt=5000",
+            "agents.governance={\"proposals\":[{\"at_day\":0.5,\"title\":\"t\","
+            "\"changes\":[]}]}");
+    ERR_SET("$.agents.governance.proposals[0].title: the title is empty (the chain rejects it)",
+            "genesis.holders_akt=5000",
+            "agents.governance={\"proposals\":[{\"at_day\":0.5,\"title\":\"\","
+            "\"changes\":[" TAKE10 "]}]}");
+    ERR_SET("$.agents.governance.proposals[0].at_day: the proposal comes after the run's end",
+            "genesis.holders_akt=5000",
+            "agents.governance={\"proposals\":[{\"at_day\":1,\"title\":\"t\","
+            "\"changes\":[" TAKE10 "]}]}");
+    ERR_SET("$.agents.governance.proposals[0].deposit_akt: below the gov module's min_deposit "
+            "(1000 AKT): the proposal would not reach its voting period",
+            "genesis.holders_akt=5000",
+            "agents.governance={\"proposals\":[{\"at_day\":0.5,\"title\":\"t\","
+            "\"deposit_akt\":10,\"changes\":[" TAKE10 "]}]}");
+    ERR_SET("$.agents.governance.proposals[0]: the proposer (the holders account) has 1.5 AKT, "
+            "less than the deposit of 1000 AKT: raise genesis.holders_akt",
+            "genesis.holders_akt=1.5",
+            "agents.governance={\"proposals\":[{\"at_day\":0.5,\"title\":\"t\","
+            "\"changes\":[" TAKE10 "]}]}");
+#undef TAKE10
+}
+END_TEST
+
 /* The default sampling interval (24 h) is longer than a half-day run: with no interval key of
  * its own, the error points at duration_days. */
 START_TEST(default_sample_interval_longer_than_run)
@@ -1090,6 +1158,7 @@ int main(void)
     tcase_add_test(tc, long_description);
     tcase_add_test(tc, arrays_and_cross_checks);
     tcase_add_test(tc, behaviour_keys);
+    tcase_add_test(tc, governance_keys);
     tcase_add_test(tc, default_sample_interval_longer_than_run);
     tcase_add_test(tc, distributions_and_params);
     tcase_add_test(tc, file_errors);
