@@ -9,10 +9,12 @@
  *            most max(64, 4 x max_bids_per_order) probes. The cost of an order therefore does
  *            not grow with the number of providers. Capacity is checked on the provider's
  *            books (`free`: neither leased nor reserved), as the daemon's inventory does.
- *   bidding  reaction_s later the provider reserves the capacity, prices the group with the
- *            default price script (its fleet's USD targets at the AKT price, 5.3) and, unless
- *            the price is above the order's, sends MsgCreateBid with the market's minimum bid
- *            deposit. The reservation is released when the bid is lost, closed or times out.
+ *   bidding  reaction_s later the provider reserves the capacity, prices the group with its
+ *            fleet's pricing strategy (strategy.h; the default price script at the fleet's USD
+ *            targets unless the scenario says otherwise, 5.3) and, unless the price is above
+ *            the order's, sends MsgCreateBid with the market's minimum bid deposit. The
+ *            reservation is released when the bid is lost, closed or times out. A strategy
+ *            that learns hears of each bid won, lost, timed out or priced above the order.
  *   timeout  bid_timeout_s after bidding without a lease, MsgCloseBid (reason 10002).
  *   lost     When another provider wins, the reservation is released. (The daemon also sends
  *            MsgCloseBid, which the chain refuses for a lost bid and which changes nothing; the
@@ -77,17 +79,18 @@ int provider_bid(ak_world *w, uint32_t p, uint32_t d)
     ak_storage_volume vol;
     ak_attr gpu;
     world_dep_spec(w, dep, dep->units, &g, &u, &vol, &gpu);
-    ak_dec usd, rate, max;
-    const ak_script_prices *sp = &w->fleet_prices[pv->fleet];
-    int rc = ak_pricing_script_usd(w->strs, sp, &g, &usd);
-    if (rc == 0)
-        rc = ak_pricing_script_rate(sp, usd, w->akt_usd, &rate);
+    ak_dec rate, max;
+    const ak_pricing_strategy *st = w->sc->fleets[pv->fleet].pricing.strategy;
+    int rc = st->price(w, p, &g, &rate);
     if (rc == 0)
         rc = ak_dec_mul_int(dep->order_price, dep->units, &max);
     if (rc)
-        return 0; /* the script errors out: the daemon does not bid */
-    if (ak_dec_cmp(rate, max) > 0 || !ak_dec_is_positive(rate))
+        return 0; /* the strategy cannot price it: the daemon does not bid */
+    if (ak_dec_cmp(rate, max) > 0 || !ak_dec_is_positive(rate)) {
+        if (st->lost)
+            st->lost(w, p); /* priced out: as good as lost */
         return 0; /* "price too high" */
+    }
     uint32_t b = world_bid_new(w);
     if (b == UINT32_MAX)
         return AK_ENOMEM;
@@ -138,11 +141,29 @@ static int close_bid(ak_world *w, uint32_t b)
     return world_submit(w, &m, W_TX_PLAIN, 0);
 }
 
+/* Tell the provider's pricing strategy that bid b lost (or timed out). */
+static void learn_lost(ak_world *w, uint32_t b)
+{
+    uint32_t p = w->bids[b].provider;
+    const ak_pricing_strategy *st = w->sc->fleets[w->providers[p].fleet].pricing.strategy;
+    if (st->lost)
+        st->lost(w, p);
+}
+
+void provider_bid_won(ak_world *w, uint32_t b)
+{
+    uint32_t p = w->bids[b].provider;
+    const ak_pricing_strategy *st = w->sc->fleets[w->providers[p].fleet].pricing.strategy;
+    if (st->won)
+        st->won(w, p);
+}
+
 int provider_bid_timeout(ak_world *w, uint32_t b)
 {
     w->bids[b].timeout = 0;
     if (w->bids[b].state != W_BID_RESERVED)
         return 0;
+    learn_lost(w, b);
     if (w->providers[w->bids[b].provider].down) {
         provider_release(w, b); /* the daemon is off: the bid stays open on chain */
         return 0;
@@ -156,6 +177,7 @@ int provider_bid_lost(ak_world *w, uint32_t b)
      * (ErrUnknownLeaseForBid, market-rules.md 1.3) without changing anything: the chain closed
      * the bid's escrow account itself when the lease was created. The model skips the refused
      * message and only releases the reservation. */
+    learn_lost(w, b);
     provider_release(w, b);
     return 0;
 }

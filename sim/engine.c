@@ -296,6 +296,13 @@ static int genesis(ak_world *w, char *why, size_t cap)
     for (uint32_t f = 0; f < sc->nfleets; f++) {
         const ak_sc_fleet *fl = &sc->fleets[f];
         w->fleet_prices[f] = prices_of(&fl->prices);
+        ak_sc_usd cp = fl->cost;
+        double markup = 1 + fl->pricing.margin;
+        cp.cpu *= markup, cp.memory *= markup, cp.storage *= markup, cp.gpu *= markup;
+        cp.endpoint *= markup;
+        w->fleet_cost_plus[f] = prices_of(&cp);
+        const ak_dec *sv = fl->pricing.scale;
+        w->fleet_scale[f] = (ak_scale_prices){sv[0], sv[1], sv[2], sv[3], sv[4]};
         ak_attr attrs[2];
         ak_str regions[AK_SC_MAX_REGIONS], gpu_key = 0, key_region, yes;
         if ((rc = intern(w, "region", &key_region)) || (rc = intern(w, "true", &yes)))
@@ -316,6 +323,7 @@ static int genesis(ak_world *w, char *why, size_t cap)
             pv->fleet = f;
             pv->region = i % fl->nregions;
             pv->leases = NONE;
+            pv->factor = 1;
             /* always four draws per provider */
             pv->cap[W_CPU] = draw_pos(&fl->cpu_cores, rp, 1000, 0);
             pv->cap[W_MEM] = draw_pos(&fl->memory_gib, rp, (double)(1 << 30), 0);
@@ -648,6 +656,7 @@ static int on_lease_created(ak_world *w, uint32_t d, const ak_event *ev)
     w_bid *bid = &w->bids[b];
     world_cancel(w, &bid->timeout);
     bid->state = W_BID_LEASED;
+    provider_bid_won(w, b);
     dep->state = W_DEP_LEASED;
     dep->lease_hint = ev->object + 1;
     dep->order_hint = 0;

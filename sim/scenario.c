@@ -291,11 +291,120 @@ static void read_validators(jr *r, const cJSON *n, ak_scenario *s)
         jr_fail(r, jr_opt(n, "max_commission"), "max_commission is above 1");
 }
 
+/* A name from a NULL-terminated list; fails naming the list, or the closest name. */
+static int one_of(jr *r, const cJSON *n, const char *const *names, const char *what)
+{
+    const char *v = jr_string(r, n, NULL);
+    for (int i = 0; names[i]; i++)
+        if (strcmp(v, names[i]) == 0)
+            return i;
+    const char *near = jr_suggest(v, names);
+    if (near)
+        jr_fail(r, n, "unknown %s \"%s\" (did you mean \"%s\"?)", what, v, near);
+    char list[256] = "";
+    for (int i = 0; names[i]; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s\"%s\"", i ? ", " : "",
+                 names[i]);
+    jr_fail(r, n, "unknown %s \"%s\" (expected one of %s)", what, v, list);
+}
+
+/* A strategy name from the table, failing with the list or the closest name. */
+static const ak_pricing_strategy *strategy(jr *r, const cJSON *n)
+{
+    const ak_pricing_strategy *const *all = ak_pricing_strategies();
+    const char *names[8];
+    int k = 0;
+    for (; all[k] && k < 7; k++)
+        names[k] = all[k]->name;
+    names[k] = NULL;
+    return all[one_of(r, n, names, "pricing strategy")];
+}
+
+/* A fleet's pricing: a strategy name or {"strategy": name, ...its keys}. */
+static void read_pricing(jr *r, const cJSON *n, ak_sc_fleet *f)
+{
+    ak_sc_pricing *p = &f->pricing;
+    static const char *const scale_keys[] = {"cpu", "memory", "storage", "endpoint", "ip", NULL};
+    static const char *const scale_defaults[] = {"0.004", "0.0016", "0.00016", "1", "60"};
+    *p = (ak_sc_pricing){.strategy = ak_pricing_strategy_find("script"),
+                         .base = ak_pricing_strategy_find("script"),
+                         .margin = 0.3, .target = 0.7, .sensitivity = 1, .up = 0.02,
+                         .down = 0.02, .min_factor = 0.5, .max_factor = 2};
+    for (int i = 0; i < 5; i++)
+        ak_dec_parse(scale_defaults[i], strlen(scale_defaults[i]), &p->scale[i]);
+    if (!n)
+        return;
+    const cJSON *sn = n;
+    if (cJSON_IsObject(n)) {
+        static const char *const keys[] = {"strategy", "base", "cpu", "memory", "storage",
+                                           "endpoint", "ip", "margin", "target", "sensitivity",
+                                           "up", "down", "min_factor", "max_factor", NULL};
+        jr_keys(r, n, keys);
+        sn = jr_req(r, n, "strategy");
+    } else if (!cJSON_IsString(n)) {
+        jr_fail(r, n, "expected a pricing strategy name or an object, found %s", jr_kind(n));
+    }
+    p->strategy = strategy(r, sn);
+    const char *name = p->strategy->name;
+    if (sn != n) {
+        /* each key belongs to some strategies only */
+        static const struct {
+            const char *key, *who;
+        } owners[] = {{"base", "adaptive learning"}, {"cpu", "scale"},
+                      {"memory", "scale"},           {"storage", "scale"},
+                      {"endpoint", "scale"},         {"ip", "scale"},
+                      {"margin", "cost_plus adaptive learning"},
+                      {"target", "adaptive"},        {"sensitivity", "adaptive"},
+                      {"up", "learning"},            {"down", "learning"},
+                      {"min_factor", "adaptive learning"},
+                      {"max_factor", "adaptive learning"}};
+        for (size_t i = 0; i < sizeof owners / sizeof owners[0]; i++) {
+            const cJSON *v = jr_opt(n, owners[i].key);
+            if (v && !strstr(owners[i].who, name))
+                jr_fail(r, v, "the %s strategy does not take this key (%s does)", name,
+                        owners[i].who);
+        }
+        for (int i = 0; i < 5; i++) {
+            const cJSON *v = jr_opt(n, scale_keys[i]);
+            if (v)
+                p->scale[i] = jv_dec(r, v);
+        }
+        const cJSON *b = jr_opt(n, "base");
+        if (b) {
+            p->base = strategy(r, b);
+            if (strcmp(p->base->name, "script") != 0 && strcmp(p->base->name, "cost_plus") != 0)
+                jr_fail(r, b, "the base must be \"script\" or \"cost_plus\"");
+        }
+        p->margin = opt_num(r, n, "margin", p->margin, -0.99, 100);
+        p->target = opt_num(r, n, "target", p->target, 0, 1);
+        p->sensitivity = opt_num(r, n, "sensitivity", p->sensitivity, 0, 100);
+        p->up = opt_num(r, n, "up", p->up, 0, 1);
+        p->down = opt_num(r, n, "down", p->down, 0, 0.99);
+        p->min_factor = opt_positive(r, n, "min_factor", p->min_factor, 1000);
+        p->max_factor = opt_positive(r, n, "max_factor", p->max_factor, 1000);
+        if (p->min_factor > p->max_factor)
+            jr_fail(r, jr_opt(n, "min_factor") ? jr_opt(n, "min_factor") : n,
+                    "min_factor is above max_factor");
+    }
+    bool costs = strcmp(name, "cost_plus") == 0 ||
+                 (p->strategy->takes_base && strcmp(p->base->name, "cost_plus") == 0);
+    if (costs && !f->has_cost)
+        jr_fail(r, n, "cost_plus pricing needs the fleet's cost_usd");
+    if (strcmp(name, "scale") == 0) {
+        bool any = false;
+        for (int i = 0; i < 5; i++)
+            any = any || ak_dec_is_positive(p->scale[i]);
+        if (!any)
+            jr_fail(r, n, "every scale is zero: the daemon would price everything at nothing");
+    }
+}
+
 static void read_fleet(jr *r, const cJSON *n, ak_sc_fleet *f)
 {
     static const char *const keys[] = {"name", "count", "cpu_cores", "memory_gib", "storage_gib",
                                        "gpus", "gpu_model", "regions", "balance_akt",
-                                       "prices_usd", "reliability", NULL};
+                                       "prices_usd", "reliability", "cost_usd", "pricing",
+                                       NULL};
     jr_keys(r, n, keys);
     f->name = ident(r, jr_req(r, n, "name"));
     f->count = (uint32_t)jr_int(r, jr_req(r, n, "count"), 0, AK_SC_MAX_PROVIDERS);
@@ -323,6 +432,13 @@ static void read_fleet(jr *r, const cJSON *n, ak_sc_fleet *f)
     const cJSON *p = jr_opt(n, "prices_usd");
     if (p)
         usd(r, p, &f->prices);
+    const cJSON *c = jr_opt(n, "cost_usd");
+    if (c) {
+        f->cost = (ak_sc_usd){0, 0, 0, 0, 0};
+        usd(r, c, &f->cost);
+        f->has_cost = true;
+    }
+    read_pricing(r, jr_opt(n, "pricing"), f);
     const cJSON *rel = jr_opt(n, "reliability");
     if (rel) {
         static const char *const rk[] = {"time_to_failure_days", "time_to_repair_hours", NULL};
@@ -400,23 +516,6 @@ static void read_workload(jr *r, const cJSON *n, ak_sc_workload *w)
     w->budget = SCRIPT_PRICES;
     usd(r, jr_req(r, n, "budget_usd"), &w->budget);
     opt_dist(r, n, "budget_factor", &w->budget_factor, 1, 0, 1e6);
-}
-
-/* A name from a NULL-terminated list; fails naming the list, or the closest name. */
-static int one_of(jr *r, const cJSON *n, const char *const *names, const char *what)
-{
-    const char *v = jr_string(r, n, NULL);
-    for (int i = 0; names[i]; i++)
-        if (strcmp(v, names[i]) == 0)
-            return i;
-    const char *near = jr_suggest(v, names);
-    if (near)
-        jr_fail(r, n, "unknown %s \"%s\" (did you mean \"%s\"?)", what, v, near);
-    char list[256] = "";
-    for (int i = 0; names[i]; i++)
-        snprintf(list + strlen(list), sizeof list - strlen(list), "%s\"%s\"", i ? ", " : "",
-                 names[i]);
-    jr_fail(r, n, "unknown %s \"%s\" (expected one of %s)", what, v, list);
 }
 
 /* agents.tenants.choice: a policy name, or {"policy": name, "penalty": x, "memory": m}. */

@@ -26,6 +26,7 @@
 #include "dist.h"
 #include "choice.h"
 #include "pricing.h"
+#include "strategy.h"
 #include "vote.h"
 
 #define AK_SC_MAX_FLEETS 64
@@ -60,6 +61,9 @@ typedef struct ak_sc_fleet {
     uint32_t nregions;      /* each provider takes one region, in turn */
     int64_t balance_uakt;   /* genesis balance: bid deposits and nothing else (no fees) */
     ak_sc_usd prices;       /* the price script's targets */
+    bool has_cost;
+    ak_sc_usd cost;         /* cost basis, USD per resource per month (cost_usd) */
+    ak_sc_pricing pricing;  /* how its providers price bids */
     bool fails;             /* reliability given: providers fail and get repaired */
     ak_dist ttf_days;       /* time to failure, from the start or the last repair */
     ak_dist ttr_hours;      /* time to repair */

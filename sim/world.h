@@ -70,6 +70,7 @@ typedef struct w_provider {
     int64_t cap[4], free[4]; /* W_CPU, W_MEM, W_STORAGE, W_GPU */
     int64_t bids, leases_won;
     int64_t income_uakt;
+    double factor;           /* learning pricing: the factor on its base price */
     uint32_t down;           /* failures and outages in progress: down while > 0 */
     uint32_t leases;         /* head of the list of its leased deployments (w_dep.pnext) */
     int64_t failures;        /* times it went down */
@@ -214,7 +215,9 @@ typedef struct ak_world {
     uint32_t nbids, cap_bids, free_bid;
     uint64_t workload_cum_n;
     double workload_cum[AK_SC_MAX_WORKLOADS];
-    ak_script_prices fleet_prices[AK_SC_MAX_FLEETS];
+    ak_script_prices fleet_prices[AK_SC_MAX_FLEETS];     /* prices_usd (script) */
+    ak_script_prices fleet_cost_plus[AK_SC_MAX_FLEETS];  /* cost_usd x (1 + margin) */
+    ak_scale_prices fleet_scale[AK_SC_MAX_FLEETS];
     ak_script_prices workload_budget[AK_SC_MAX_WORKLOADS];
     uint32_t workload_bucket[AK_SC_MAX_WORKLOADS];
 
@@ -309,6 +312,8 @@ int provider_bid(ak_world *w, uint32_t p, uint32_t d);
 int provider_bid_timeout(ak_world *w, uint32_t b);
 /* Another provider won: close bid b. */
 int provider_bid_lost(ak_world *w, uint32_t b);
+/* Bid b won its order's lease. */
+void provider_bid_won(ak_world *w, uint32_t b);
 int provider_withdraw(ak_world *w, uint32_t d);
 int provider_dry(ak_world *w, uint32_t d);
 /* The lease of d started / ended: schedule or cancel the provider's watch over it. */

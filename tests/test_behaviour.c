@@ -560,6 +560,134 @@ START_TEST(validator_failures_and_repairs)
 }
 END_TEST
 
+/* ---- pricing strategies ------------------------------------------------------------------ */
+
+/* The price provider p of the sim bids for `units` units of 2000 millicpu, 4 GiB, 10 GiB. */
+static ak_dec bid_price(ak_world *w, uint32_t p, uint32_t units)
+{
+    w_dep d = {.workload = 0, .units = units};
+    d.need[W_CPU] = 2000;
+    d.need[W_MEM] = 4LL << 30;
+    d.need[W_STORAGE] = 10LL << 30;
+    ak_group_spec g;
+    ak_resource_unit u;
+    ak_storage_volume vol;
+    ak_attr gpu;
+    world_dep_spec(w, &d, units, &g, &u, &vol, &gpu);
+    const ak_pricing_strategy *st = w->sc->fleets[w->providers[p].fleet].pricing.strategy;
+    ak_dec rate;
+    ck_assert_int_eq(st->price(w, p, &g, &rate), 0);
+    return rate;
+}
+
+static ak_dec dec_of(const char *s)
+{
+    ak_dec d;
+    ck_assert_int_eq(ak_dec_parse(s, strlen(s), &d), 0);
+    return d;
+}
+
+START_TEST(scale_and_cost_plus_prices)
+{
+    ak_scenario *sc = LOAD("genesis.providers[0].pricing={\"strategy\":\"scale\",\"cpu\":"
+                           "0.005}",
+                           "genesis.providers[1].cost_usd={\"cpu\":1,\"memory\":0.5,"
+                           "\"storage\":0.01}",
+                           "genesis.providers[1].pricing={\"strategy\":\"cost_plus\","
+                           "\"margin\":0.5}");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    /* scale: 2000 x 0.005 + 4096 MiB x 0.0016 + 10240 MiB x 0.00016 = 10 + 6.5536 + 1.6384 */
+    ck_assert(ak_dec_cmp(bid_price(w, provider_named(w, "flaky-"), 1), dec_of("18.192")) == 0);
+    ck_assert(ak_dec_cmp(bid_price(w, provider_named(w, "flaky-"), 2), dec_of("36.384")) == 0);
+    /* cost_plus: (2 x 1 + 4 x 0.5 + 10 x 0.01) x 1.5 = 6.15 USD a month; x 10^6 / 429909
+     * blocks a month / 0.5 USD per AKT = 28.6107...; rounded half up to 6 decimals */
+    ak_dec want;
+    ak_script_prices sp;
+    ak_pricing_script_defaults(&sp);
+    ck_assert_int_eq(ak_pricing_script_rate(&sp, dec_of("6.15"), dec_of("0.5"), &want), 0);
+    ck_assert(ak_dec_cmp(bid_price(w, provider_named(w, "solid-"), 1), want) == 0);
+    ck_assert(ak_dec_cmp(want, dec_of("28.610706")) == 0);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(adaptive_price_follows_utilization)
+{
+    ak_scenario *sc = LOAD("genesis.providers[0].pricing={\"strategy\":\"adaptive\","
+                           "\"target\":0.5,\"sensitivity\":2,\"min_factor\":0.6,"
+                           "\"max_factor\":1.5}",
+                           "genesis.providers[1].pricing=\"script\"");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    uint32_t p = provider_named(w, "flaky-");
+    w_provider *pv = &w->providers[p];
+    /* the base: flaky's fleet targets under the script */
+    ak_group_spec g;
+    ak_resource_unit u;
+    ak_storage_volume vol;
+    ak_attr gpu;
+    w_dep d = {.units = 1};
+    d.need[W_CPU] = 2000;
+    d.need[W_MEM] = 4LL << 30;
+    d.need[W_STORAGE] = 10LL << 30;
+    world_dep_spec(w, &d, 1, &g, &u, &vol, &gpu);
+    ak_dec usd, base;
+    ck_assert_int_eq(ak_pricing_script_usd(w->strs, &w->fleet_prices[pv->fleet], &g, &usd), 0);
+    ck_assert_int_eq(ak_pricing_script_rate(&w->fleet_prices[pv->fleet], usd, w->akt_usd, &base),
+                     0);
+    /* idle: 1 + 2 x (0 - 0.5) = 0 -> the floor 0.6; half busy: 1; 70 % busy (memory): 1.4;
+     * full: 2 -> the cap 1.5 */
+    static const struct {
+        double used, factor;
+    } cases[] = {{0, 0.6}, {0.5, 1.0}, {0.7, 1.4}, {1.0, 1.5}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pv->free[W_MEM] = pv->cap[W_MEM] - (int64_t)(cases[i].used * (double)pv->cap[W_MEM]);
+        ak_dec want;
+        ck_assert_int_eq(ak_dec_mul(base, world_dec6(cases[i].factor), &want), 0);
+        const __int128 unit = 1000000000000;
+        want = ak_dec_from_raw((want.v + unit / 2) / unit * unit);
+        ak_dec got = bid_price(w, p, 1);
+        ck_assert_msg(ak_dec_cmp(got, want) == 0, "utilization %g: %.6f, want %.6f",
+                      cases[i].used, (double)got.v * 1e-18, (double)want.v * 1e-18);
+    }
+    pv->free[W_MEM] = pv->cap[W_MEM];
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(learning_provider_undercuts_until_it_wins)
+{
+    /* solid learns; flaky (never failing here) is cheaper. Solid loses, cuts its factor until
+     * it undercuts flaky, wins, and then hovers around the price where it wins */
+    ak_scenario *sc = LOAD("genesis.providers[0].reliability={\"time_to_failure_days\":10000,"
+                           "\"time_to_repair_hours\":1}",
+                           "genesis.providers[1].pricing={\"strategy\":\"learning\","
+                           "\"up\":0.01,\"down\":0.05,\"min_factor\":0.3}",
+                           "duration_days=6");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    uint32_t solid = provider_named(w, "solid-"), flaky = provider_named(w, "flaky-");
+    double lowest = 1;
+    while (step(s) == 1)
+        if (w->providers[solid].factor < lowest)
+            lowest = w->providers[solid].factor;
+    /* flaky's targets are 1.0 / 0.5 / 0.01 against solid's 1.6 / 0.8 / 0.02: solid must go
+     * below about 0.6 to win */
+    ck_assert_double_lt(lowest, 0.65);
+    ck_assert_double_ge(lowest, 0.3);
+    ck_assert_int_gt(w->providers[solid].leases_won, 10);
+    ck_assert_int_gt(w->providers[flaky].leases_won, 0);
+    ck_assert_double_lt(w->providers[solid].factor, 0.75);
+    /* flaky does not learn */
+    ck_assert_double_eq(w->providers[flaky].factor, 1);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+END_TEST
+
 /* ---- governance -------------------------------------------------------------------------- */
 
 /* The take rate of uakt payments (percent) in the current params. */
@@ -662,6 +790,12 @@ static Suite *suite(void)
     tcase_add_test(tc, offline_validator_is_jailed_and_unjails);
     tcase_add_test(tc, double_sign_tombstones);
     tcase_add_test(tc, validator_failures_and_repairs);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("pricing");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, scale_and_cost_plus_prices);
+    tcase_add_test(tc, adaptive_price_follows_utilization);
+    tcase_add_test(tc, learning_provider_undercuts_until_it_wins);
     suite_add_tcase(s, tc);
     tc = tcase_create("governance");
     tcase_set_timeout(tc, 120);

@@ -795,6 +795,66 @@ START_TEST(behaviour_keys)
 }
 END_TEST
 
+/* A fleet's pricing strategy and cost basis. */
+START_TEST(pricing_keys)
+{
+    ak_scenario *s = MUST_LOAD("genesis.providers[0].cost_usd={\"cpu\":0.9,\"gpu\":40}",
+                               "genesis.providers[0].pricing={\"strategy\":\"adaptive\","
+                               "\"base\":\"cost_plus\",\"margin\":0.4,\"target\":0.6,"
+                               "\"sensitivity\":1.5,\"min_factor\":0.7,\"max_factor\":3}",
+                               "genesis.providers[1].pricing={\"strategy\":\"scale\","
+                               "\"cpu\":\"0.005\",\"ip\":0}");
+    const ak_sc_pricing *p = &s->fleets[0].pricing;
+    ck_assert_str_eq(p->strategy->name, "adaptive");
+    ck_assert_str_eq(p->base->name, "cost_plus");
+    ck_assert_double_eq(p->margin, 0.4);
+    ck_assert_double_eq(p->target, 0.6);
+    ck_assert_double_eq(p->sensitivity, 1.5);
+    ck_assert_double_eq(p->min_factor, 0.7);
+    ck_assert_double_eq(p->max_factor, 3);
+    ck_assert(s->fleets[0].has_cost);
+    ck_assert_double_eq(s->fleets[0].cost.cpu, 0.9);
+    ck_assert_double_eq(s->fleets[0].cost.memory, 0); /* cost keys default to 0 */
+    p = &s->fleets[1].pricing;
+    ck_assert_str_eq(p->strategy->name, "scale");
+    ck_assert_int_eq(ak_dec_cmp(p->scale[0], ak_dec_from_raw((__int128)5000000000000000)), 0);
+    ck_assert(!ak_dec_is_positive(p->scale[4]));
+    ck_assert(ak_dec_is_positive(p->scale[1])); /* helm's memory scale */
+    ak_scenario_free(s);
+    s = MUST_LOAD("genesis.providers[0].pricing=learning");
+    ck_assert_str_eq(s->fleets[0].pricing.strategy->name, "learning");
+    ck_assert_str_eq(s->fleets[0].pricing.base->name, "script");
+    ck_assert_str_eq(s->fleets[1].pricing.strategy->name, "script");
+    ak_scenario_free(s);
+
+    ERR_SET("$.genesis.providers[0].pricing: unknown pricing strategy \"scal\" (did you mean "
+            "\"scale\"?)",
+            "genesis.providers[0].pricing=scal");
+    ERR_SET("$.genesis.providers[0].pricing.margin: the scale strategy does not take this key "
+            "(cost_plus adaptive learning does)",
+            "genesis.providers[0].pricing={\"strategy\":\"scale\",\"margin\":0.1}");
+    ERR_SET("$.genesis.providers[0].pricing: cost_plus pricing needs the fleet's cost_usd",
+            "genesis.providers[0].pricing=cost_plus");
+    ERR_SET("$.genesis.providers[0].pricing: cost_plus pricing needs the fleet's cost_usd",
+            "genesis.providers[0].pricing={\"strategy\":\"learning\",\"base\":"
+            "\"cost_plus\"}");
+    ERR_SET("$.genesis.providers[0].pricing.base: the base must be \"script\" or "
+            "\"cost_plus\"",
+            "genesis.providers[0].pricing={\"strategy\":\"learning\",\"base\":\"scale\"}");
+    ERR_SET("$.genesis.providers[0].pricing.min_factor: min_factor is above max_factor",
+            "genesis.providers[0].pricing={\"strategy\":\"learning\",\"min_factor\":3}");
+    ERR_SET("$.genesis.providers[0].pricing: every scale is zero: the daemon would price "
+            "everything at nothing",
+            "genesis.providers[0].pricing={\"strategy\":\"scale\",\"cpu\":0,\"memory\":0,"
+            "\"storage\":0,\"endpoint\":0,\"ip\":0}");
+    ERR_SET("$.genesis.providers[0].pricing: expected a pricing strategy name or an object, "
+            "found a number",
+            "genesis.providers[0].pricing=1");
+    ERR_SET("$.genesis.providers[0].cost_usd.cpus: unknown key (did you mean \"cpu\"?)",
+            "genesis.providers[0].cost_usd={\"cpus\":1}");
+}
+END_TEST
+
 /* Scheduled proposals and voter policies. */
 START_TEST(governance_keys)
 {
@@ -1159,6 +1219,7 @@ int main(void)
     tcase_add_test(tc, arrays_and_cross_checks);
     tcase_add_test(tc, behaviour_keys);
     tcase_add_test(tc, governance_keys);
+    tcase_add_test(tc, pricing_keys);
     tcase_add_test(tc, default_sample_interval_longer_than_run);
     tcase_add_test(tc, distributions_and_params);
     tcase_add_test(tc, file_errors);
