@@ -58,7 +58,8 @@ int provider_hear_order(ak_world *w, uint32_t d)
     for (uint32_t i = 0; i < probes && heard < want; i++) {
         uint32_t j = start + i;
         uint32_t p = w->buckets[b][j >= n ? j - n : j];
-        if (w->providers[p].down || !fits(&w->providers[p], dep))
+        const w_provider *pv = &w->providers[p];
+        if (pv->down || pv->state != W_PROV_ACTIVE || !fits(pv, dep))
             continue;
         int rc = world_schedule(w, w->now + w->sc->reaction_us, W_EV_BID, p, d, NULL);
         if (rc)
@@ -72,7 +73,7 @@ int provider_bid(ak_world *w, uint32_t p, uint32_t d)
 {
     w_dep *dep = &w->deps[d];
     w_provider *pv = &w->providers[p];
-    if (dep->state != W_DEP_BIDDING || pv->down || !fits(pv, dep))
+    if (dep->state != W_DEP_BIDDING || pv->down || pv->state != W_PROV_ACTIVE || !fits(pv, dep))
         return 0;
     ak_group_spec g;
     ak_resource_unit u;

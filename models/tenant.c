@@ -314,6 +314,36 @@ int tenant_close(ak_world *w, uint32_t d)
     return world_submit(w, &m, W_TX_PLAIN, 0);
 }
 
+/* Close deployment d (its lease with it) and, with `redeploy`, post the same workload again
+ * for the rest of its lifetime. */
+static int move_or_leave(ak_world *w, uint32_t d, bool redeploy)
+{
+    w_dep *dep = &w->deps[d];
+    w_tenant *t = &w->tenants[dep->tenant];
+    world_cancel(w, &dep->ev_close);
+    dep->state = W_DEP_CLOSING;
+    ak_msg m = {.type = AK_MSG_CLOSE_DEPLOYMENT};
+    m.close_deployment.id = (ak_deployment_id){t->addr, dep->dseq};
+    int rc = world_submit(w, &m, W_TX_PLAIN, 0);
+    if (rc || !redeploy)
+        return rc;
+    ak_usec left = dep->lifetime_us - (w->now - dep->lease_us);
+    uint32_t nd = world_dep_new(w);
+    if (nd == UINT32_MAX)
+        return AK_ENOMEM;
+    dep = &w->deps[d];
+    w_dep *n = &w->deps[nd];
+    n->tenant = dep->tenant;
+    n->workload = dep->workload;
+    n->units = dep->units;
+    for (int k = 0; k < 4; k++)
+        n->need[k] = dep->need[k];
+    n->lifetime_us = left > 1000000 ? left : 1000000;
+    n->budget_factor = dep->budget_factor;
+    t->redeployments++;
+    return deploy(w, nd);
+}
+
 int tenant_notice(ak_world *w, uint32_t d, uint32_t p)
 {
     w_dep *dep = &w->deps[d];
@@ -334,29 +364,10 @@ int tenant_notice(ak_world *w, uint32_t d, uint32_t p)
     w->total.failures_noticed++;
     if (w->sc->on_failure == AK_SC_FAIL_STAY)
         return 0;
-    /* leave: close the deployment (the lease with it) */
-    world_cancel(w, &dep->ev_close);
-    dep->state = W_DEP_CLOSING;
-    ak_msg m = {.type = AK_MSG_CLOSE_DEPLOYMENT};
-    m.close_deployment.id = (ak_deployment_id){t->addr, dep->dseq};
-    if ((rc = world_submit(w, &m, W_TX_PLAIN, 0)))
-        return rc;
-    if (w->sc->on_failure != AK_SC_FAIL_REDEPLOY)
-        return 0;
-    /* redeploy the same workload for the rest of its lifetime */
-    ak_usec left = dep->lifetime_us - (w->now - dep->lease_us);
-    uint32_t nd = world_dep_new(w);
-    if (nd == UINT32_MAX)
-        return AK_ENOMEM;
-    dep = &w->deps[d];
-    w_dep *n = &w->deps[nd];
-    n->tenant = dep->tenant;
-    n->workload = dep->workload;
-    n->units = dep->units;
-    for (int k = 0; k < 4; k++)
-        n->need[k] = dep->need[k];
-    n->lifetime_us = left > 1000000 ? left : 1000000;
-    n->budget_factor = dep->budget_factor;
-    t->redeployments++;
-    return deploy(w, nd);
+    return move_or_leave(w, d, w->sc->on_failure == AK_SC_FAIL_REDEPLOY);
+}
+
+int tenant_provider_left(ak_world *w, uint32_t d)
+{
+    return move_or_leave(w, d, w->sc->on_failure != AK_SC_FAIL_LEAVE);
 }

@@ -227,6 +227,51 @@ static int set_params(ak_world *w, char *why, size_t cap)
     return ak_app_set_params(w->app, &p, why, cap);
 }
 
+/* The dormant slots of the providers that may enter later (fleets with entry_exit): drawn
+ * from their own stream, so that allowing entry shifts no other draw; in the buckets, but not
+ * on chain and not in the capacity until they enter (models/market_entry.c). */
+static int entrant_slots(ak_world *w, const uint32_t *fleet_bucket)
+{
+    const ak_scenario *sc = w->sc;
+    if (sc->nentrants == 0)
+        return 0;
+    gsl_rng *r = NULL;
+    int rc = ak_rng_stream(sc->seed, w->replication, AK_RNG_ENTRANTS, &r);
+    char name[96];
+    uint32_t pi = w->nproviders;
+    for (uint32_t f = 0; !rc && f < sc->nfleets; f++) {
+        const ak_sc_fleet *fl = &sc->fleets[f];
+        for (uint32_t i = 0; !rc && i < fl->max_entrants; i++, pi++) {
+            w_provider *pv = &w->providers[pi];
+            snprintf(name, sizeof name, "%s-%u", fl->name, fl->count + i + 1);
+            if ((rc = intern(w, name, &pv->addr)))
+                break;
+            pv->fleet = f;
+            pv->region = (fl->count + i) % fl->nregions;
+            pv->leases = NONE;
+            pv->factor = 1;
+            pv->entered_us = pv->exited_us = -1;
+            pv->state = W_PROV_DORMANT;
+            pv->cap[W_CPU] = draw_pos(&fl->cpu_cores, r, 1000, 0);
+            pv->cap[W_MEM] = draw_pos(&fl->memory_gib, r, (double)(1 << 30), 0);
+            pv->cap[W_STORAGE] = draw_pos(&fl->storage_gib, r, (double)(1 << 30), 0);
+            pv->cap[W_GPU] = fl->gpu_model[0] ? draw_pos(&fl->gpus, r, 1, 0) : 0;
+            if (!fl->gpu_model[0])
+                (void)ak_dist_sample(&fl->gpus, r);
+            for (int k = 0; k < 4; k++)
+                pv->free[k] = pv->cap[k];
+            if ((rc = ak_map_put(&w->provider_index, ak_key2(pv->addr, 0), pi)))
+                break;
+            w->buckets[0][w->nbucket[0]++] = pi;
+            if (fleet_bucket[f])
+                w->buckets[fleet_bucket[f]][w->nbucket[fleet_bucket[f]]++] = pi;
+        }
+    }
+    gsl_rng_free(r);
+    w->nproviders = pi;
+    return rc;
+}
+
 static int genesis(ak_world *w, char *why, size_t cap)
 {
     const ak_scenario *sc = w->sc;
@@ -271,7 +316,8 @@ static int genesis(ak_world *w, char *why, size_t cap)
     gsl_rng_free(rv);
 
     /* providers */
-    w->providers = calloc(sc->nproviders ? sc->nproviders : 1, sizeof *w->providers);
+    uint32_t slots = sc->nproviders + sc->nentrants; /* entrants' slots follow, dormant */
+    w->providers = calloc(slots ? slots : 1, sizeof *w->providers);
     /* bucket 0 holds every provider (CPU orders); bucket 1 + g holds every provider with the
      * GPU model of fleet g, g being the first fleet with that model (other buckets are empty) */
     w->nbuckets = 1 + sc->nfleets;
@@ -279,14 +325,14 @@ static int genesis(ak_world *w, char *why, size_t cap)
     w->nbucket = calloc(w->nbuckets, sizeof *w->nbucket);
     if (!w->providers || !w->buckets || !w->nbucket)
         return AK_ENOMEM;
-    uint32_t fleet_bucket[AK_SC_MAX_FLEETS], size[1 + AK_SC_MAX_FLEETS] = {sc->nproviders};
+    uint32_t fleet_bucket[AK_SC_MAX_FLEETS], size[1 + AK_SC_MAX_FLEETS] = {slots};
     for (uint32_t f = 0; f < sc->nfleets; f++) {
         fleet_bucket[f] = 0;
         for (uint32_t g = 0; g <= f && sc->fleets[f].gpu_model[0] && !fleet_bucket[f]; g++)
             if (strcmp(sc->fleets[g].gpu_model, sc->fleets[f].gpu_model) == 0)
                 fleet_bucket[f] = 1 + g;
         if (fleet_bucket[f])
-            size[fleet_bucket[f]] += sc->fleets[f].count;
+            size[fleet_bucket[f]] += sc->fleets[f].count + sc->fleets[f].max_entrants;
     }
     for (uint32_t b = 0; b < w->nbuckets; b++)
         if (size[b] && !(w->buckets[b] = calloc(size[b], sizeof(uint32_t))))
@@ -324,6 +370,7 @@ static int genesis(ak_world *w, char *why, size_t cap)
             pv->region = i % fl->nregions;
             pv->leases = NONE;
             pv->factor = 1;
+            pv->entered_us = pv->exited_us = -1;
             /* always four draws per provider */
             pv->cap[W_CPU] = draw_pos(&fl->cpu_cores, rp, 1000, 0);
             pv->cap[W_MEM] = draw_pos(&fl->memory_gib, rp, (double)(1 << 30), 0);
@@ -360,6 +407,9 @@ static int genesis(ak_world *w, char *why, size_t cap)
         }
     }
     w->nproviders = pi;
+    w->active_providers = pi;
+    if ((rc = entrant_slots(w, fleet_bucket)))
+        return rc;
 
     /* workloads: cumulative weights, budgets, the bucket their orders go to */
     double cum = 0;
@@ -482,6 +532,8 @@ int ak_sim_create(const ak_scenario *sc, const ak_sim_opts *opts, ak_sim **out, 
         rc = validators_start(w);
     if (!rc)
         rc = governance_start(w);
+    if (!rc)
+        rc = entry_start(w);
     if (rc) {
         if (!why[0])
             snprintf(why, cap, "%s: cannot set up the run: %s", sc->file, ak_err_name(rc));
@@ -725,7 +777,10 @@ static int on_lease_closed(ak_world *w, uint32_t d, const ak_event *ev)
     if (b != NONE)
         provider_release(w, b); /* the lease's capacity goes back */
     int rc = record_lease(w, dep, w->now, w->height, ev->reason);
+    bool by_provider = dep->state == W_DEP_LEASED && ev->reason == AK_REASON_DECOMMISSION;
     dep->state = W_DEP_CLOSING;
+    if (!rc && by_provider) /* the provider left the market: the tenant moves or leaves */
+        rc = tenant_provider_left(w, d);
     return rc;
 }
 
@@ -1111,6 +1166,9 @@ static void fill_metrics(ak_world *w, ak_rec_metrics *m)
     m->provider_failures = w->period.provider_failures;
     m->failures_noticed = w->period.failures_noticed;
     m->validators_offline = w->vals_down;
+    m->active_providers = w->active_providers;
+    m->providers_entered = w->period.entered;
+    m->providers_exited = w->period.exited;
     m->chain_halts = w->period.halts;
     m->halted_s = (double)w->period.halted_us / 1e6;
 }
@@ -1163,6 +1221,8 @@ static int dispatch(ak_world *w, const ak_sim_event *e)
     case W_EV_PROPOSE: return governance_propose(w, d);
     case W_EV_VOTE: return governance_vote(w, e->agent, d);
     case W_EV_PROPOSAL_END: return governance_end(w, d);
+    case W_EV_REVIEW: return fleet_review(w, d);
+    case W_EV_JOIN: return provider_join(w, e->agent);
     default: return world_fail(w, "unknown event kind %u", e->kind);
     }
 }
@@ -1234,6 +1294,8 @@ int ak_sim_finish(ak_sim *w)
     char region[64];
     for (uint32_t i = 0; !rc && i < w->nproviders; i++) {
         const w_provider *p = &w->providers[i];
+        if (p->state == W_PROV_DORMANT || p->state == W_PROV_JOINING)
+            continue; /* never in the market */
         const ak_sc_fleet *fl = &w->sc->fleets[p->fleet];
         snprintf(region, sizeof region, "%s", fl->regions[p->region]);
         ak_rec_provider r = {
@@ -1248,6 +1310,8 @@ int ak_sim_finish(ak_sim *w)
             .leases_won = p->leases_won,
             .income_uakt = p->income_uakt,
             .failures = p->failures,
+            .entered_us = p->entered_us,
+            .exited_us = p->exited_us,
             .downtime_hours =
                 (double)(p->downtime_us + (p->down ? w->now - p->down_since : 0)) / 3600e6,
         };

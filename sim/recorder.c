@@ -58,7 +58,8 @@ static const char SCHEMA[] =
     "  orders_unmet INTEGER, deployments_created INTEGER,\n"
     "  leases_created INTEGER, leases_closed INTEGER,\n"
     "  providers_down INTEGER, provider_failures INTEGER, failures_noticed INTEGER,\n"
-    "  validators_offline INTEGER, chain_halts INTEGER, halted_s REAL);\n"
+    "  validators_offline INTEGER, chain_halts INTEGER, halted_s REAL,\n"
+    "  active_providers INTEGER, providers_entered INTEGER, providers_exited INTEGER);\n"
     "CREATE TABLE leases (\n"
     "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
     "  lease_id TEXT, tenant TEXT, provider TEXT, kind TEXT,\n"
@@ -77,7 +78,7 @@ static const char SCHEMA[] =
     "  provider TEXT, region TEXT, gpu_model TEXT,\n"
     "  cpu_millis INTEGER, memory_bytes INTEGER, storage_bytes INTEGER, gpus INTEGER,\n"
     "  bids INTEGER, leases_won INTEGER, income_uakt INTEGER,\n"
-    "  failures INTEGER, downtime_hours REAL);\n"
+    "  failures INTEGER, downtime_hours REAL, entered_us INTEGER, exited_us INTEGER);\n"
     "CREATE TABLE tenants (\n"
     "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
     "  tenant TEXT, deployments INTEGER, leases INTEGER, orders_unmet INTEGER,\n"
@@ -138,10 +139,11 @@ static const char *const STMT_SQL[S_COUNT] = {
     [S_END] = "UPDATE runs SET status = ?, message = ?, wall_seconds = ?, events = ?, "
               "blocks = ? WHERE run_id = ?",
     [S_METRICS] = "INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [S_LEASE] = "INSERT INTO leases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [S_ORDER] = "INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    [S_PROVIDER] = "INSERT INTO providers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [S_PROVIDER] = "INSERT INTO providers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                   "?)",
     [S_TENANT] = "INSERT INTO tenants VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [S_VALIDATOR] = "INSERT INTO validators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [S_PROPOSAL] = "INSERT INTO proposals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -725,6 +727,9 @@ int ak_rec_write_metrics(ak_rec *rec, const ak_rec_metrics *m)
     b_int(&b, m->validators_offline);
     b_int(&b, m->chain_halts);
     b_dbl(&b, m->halted_s);
+    b_int(&b, m->active_providers);
+    b_int(&b, m->providers_entered);
+    b_int(&b, m->providers_exited);
     return row_finish(rec, &b);
 }
 
@@ -789,6 +794,8 @@ int ak_rec_write_provider(ak_rec *rec, const ak_rec_provider *p)
     b_int(&b, p->income_uakt);
     b_int(&b, p->failures);
     b_dbl(&b, p->downtime_hours);
+    b_opt(&b, p->entered_us);
+    b_opt(&b, p->exited_us);
     return row_finish(rec, &b);
 }
 

@@ -81,6 +81,8 @@ typedef struct ak_rec_metrics {
     int64_t validators_offline;   /* at the sample */
     int64_t chain_halts;          /* halts that began in the period */
     double halted_s;              /* seconds the chain stood still in the period */
+    int64_t active_providers;     /* in the market at the sample */
+    int64_t providers_entered, providers_exited; /* in the period */
 } ak_rec_metrics;
 
 /* One row of `leases`, written when the lease closes or, for leases open at the end, by the
@@ -117,6 +119,7 @@ typedef struct ak_rec_provider {
     int64_t income_uakt;      /* paid to it over the run (after take) */
     int64_t failures;         /* times it went down */
     double downtime_hours;    /* down over the run */
+    int64_t entered_us, exited_us; /* -1 (NULL): in the market from genesis / to the end */
 } ak_rec_provider;
 
 /* One row of `tenants`, written at the end of the run. */

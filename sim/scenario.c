@@ -404,7 +404,7 @@ static void read_fleet(jr *r, const cJSON *n, ak_sc_fleet *f)
     static const char *const keys[] = {"name", "count", "cpu_cores", "memory_gib", "storage_gib",
                                        "gpus", "gpu_model", "regions", "balance_akt",
                                        "prices_usd", "reliability", "cost_usd", "pricing",
-                                       NULL};
+                                       "entry_exit", NULL};
     jr_keys(r, n, keys);
     f->name = ident(r, jr_req(r, n, "name"));
     f->count = (uint32_t)jr_int(r, jr_req(r, n, "count"), 0, AK_SC_MAX_PROVIDERS);
@@ -439,6 +439,24 @@ static void read_fleet(jr *r, const cJSON *n, ak_sc_fleet *f)
         f->has_cost = true;
     }
     read_pricing(r, jr_opt(n, "pricing"), f);
+    const cJSON *ee = jr_opt(n, "entry_exit");
+    if (ee) {
+        static const char *const ek[] = {"review_days", "exit_after", "enter_above",
+                                         "entry_rate", "lag_days", "max_entrants", NULL};
+        jr_object(r, ee);
+        jr_keys(r, ee, ek);
+        if (!f->has_cost)
+            jr_fail(r, ee, "entry and exit weigh income against the fleet's cost_usd: give it");
+        f->entry_exit = true;
+        f->review_days = opt_positive(r, ee, "review_days", 30, AK_SC_MAX_DAYS);
+        const cJSON *x = jr_opt(ee, "exit_after");
+        f->exit_after = x ? (uint32_t)jr_int(r, x, 1, 1000) : 3;
+        f->enter_above = opt_positive(r, ee, "enter_above", 1.2, 1e6);
+        f->entry_rate = opt_num(r, ee, "entry_rate", 0.1, 0, 10);
+        f->lag_days = opt_num(r, ee, "lag_days", 14, 0, AK_SC_MAX_DAYS);
+        const cJSON *m = jr_opt(ee, "max_entrants");
+        f->max_entrants = m ? (uint32_t)jr_int(r, m, 0, AK_SC_MAX_PROVIDERS) : f->count;
+    }
     const cJSON *rel = jr_opt(n, "reliability");
     if (rel) {
         static const char *const rk[] = {"time_to_failure_days", "time_to_repair_hours", NULL};
@@ -487,12 +505,14 @@ static void read_genesis(jr *r, const cJSON *n, ak_scenario *s, ak_strtab *scrat
                 jr_fail(r, jr_opt(f, "name"), "fleet name \"%s\" is used twice",
                         s->fleets[i].name);
         total += s->fleets[i].count;
+        total += s->fleets[i].max_entrants;
+        s->nentrants += s->fleets[i].max_entrants;
     }
     s->nfleets = (uint32_t)len;
     if (total > AK_SC_MAX_PROVIDERS)
-        jr_fail(r, fl, "%llu providers in all; at most %u", (unsigned long long)total,
-                AK_SC_MAX_PROVIDERS);
-    s->nproviders = (uint32_t)total;
+        jr_fail(r, fl, "%llu providers in all, entrants included; at most %u",
+                (unsigned long long)total, AK_SC_MAX_PROVIDERS);
+    s->nproviders = (uint32_t)(total - s->nentrants);
 }
 
 static void read_workload(jr *r, const cJSON *n, ak_sc_workload *w)

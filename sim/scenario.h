@@ -64,6 +64,13 @@ typedef struct ak_sc_fleet {
     bool has_cost;
     ak_sc_usd cost;         /* cost basis, USD per resource per month (cost_usd) */
     ak_sc_pricing pricing;  /* how its providers price bids */
+    bool entry_exit;        /* providers enter when the fleet profits and leave on losses */
+    double review_days;     /* how often income is weighed against cost */
+    uint32_t exit_after;    /* losing reviews in a row before a provider leaves */
+    double enter_above;     /* fleet income / cost at or above which providers enter */
+    double entry_rate;      /* entrants per review, as a share of the active providers */
+    double lag_days;        /* from the decision to enter to the provider's first bid */
+    uint32_t max_entrants;  /* providers that can ever enter (slots made at genesis) */
     bool fails;             /* reliability given: providers fail and get repaired */
     ak_dist ttf_days;       /* time to failure, from the start or the last repair */
     ak_dist ttr_hours;      /* time to repair */
@@ -134,6 +141,7 @@ typedef struct ak_scenario {
     ak_sc_fleet fleets[AK_SC_MAX_FLEETS];
     uint32_t nfleets;
     uint32_t nproviders;    /* sum of fleet counts */
+    uint32_t nentrants;     /* sum of fleet max_entrants */
 
     /* agents */
     uint32_t ntenants;

@@ -48,6 +48,8 @@ enum {
     W_EV_PROPOSE,       /* a scheduled proposal is submitted (data: its index) */
     W_EV_VOTE,          /* a validator votes (data: the proposal's handle) */
     W_EV_PROPOSAL_END,  /* a proposal's voting period is over: record it (data: handle) */
+    W_EV_REVIEW,        /* a fleet weighs income against cost (data: the fleet) */
+    W_EV_JOIN,          /* a provider enters the market */
     W_EV_KINDS
 };
 enum { W_PRIO_AGENT = 10, W_PRIO_BLOCK = 20, W_PRIO_SAMPLE = 30, W_PRIO_END = 40 };
@@ -71,6 +73,10 @@ typedef struct w_provider {
     int64_t bids, leases_won;
     int64_t income_uakt;
     double factor;           /* learning pricing: the factor on its base price */
+    uint32_t state;          /* W_PROV_*: active, or not (yet, or any more) in the market */
+    uint32_t losses;         /* entry_exit: losing reviews in a row */
+    int64_t income_mark;     /* entry_exit: income_uakt at the last review */
+    ak_usec entered_us, exited_us; /* -1: at genesis / never (set when a slot enters) */
     uint32_t down;           /* failures and outages in progress: down while > 0 */
     uint32_t leases;         /* head of the list of its leased deployments (w_dep.pnext) */
     int64_t failures;        /* times it went down */
@@ -79,6 +85,7 @@ typedef struct w_provider {
     int64_t downtime_us;     /* over the run, up to the last repair */
 } w_provider;
 enum { W_CPU = 0, W_MEM, W_STORAGE, W_GPU };
+enum { W_PROV_ACTIVE = 0, W_PROV_DORMANT, W_PROV_JOINING, W_PROV_GONE };
 
 typedef struct w_tenant {
     ak_addr addr;
@@ -146,6 +153,7 @@ typedef struct w_flows {
     int64_t orders_unmet, deployments, leases_created, leases_closed;
     int64_t provider_failures, failures_noticed; /* went down; noticed by a tenant */
     int64_t halts, halted_us; /* chain halts begun; time halted (counted when it resumes) */
+    int64_t entered, exited;  /* providers that entered / left the market */
     int64_t blocks;
 } w_flows;
 
@@ -233,6 +241,7 @@ typedef struct ak_world {
     /* running totals the metrics read */
     int64_t active_leases, open_orders, open_bids, active_deps;
     int64_t providers_down;
+    int64_t active_providers; /* in the market (not dormant, joining or gone) */
     int64_t leased[4], capacity[4];
     ak_dec active_rate;      /* sum of active lease prices per block */
     w_flows period, total;
@@ -343,6 +352,14 @@ int validator_double_sign(ak_world *w, uint32_t v);
 int validator_unjail(ak_world *w, uint32_t v);
 /* A validator came back while the chain is halted: try a block now. */
 int world_wake_chain(ak_world *w);
+
+/* ---- entry and exit (models/market_entry.c) ---- */
+
+int entry_start(ak_world *w);
+int fleet_review(ak_world *w, uint32_t f);
+int provider_join(ak_world *w, uint32_t p);
+/* The lease of deployment d was closed by its provider: the tenant moves or leaves. */
+int tenant_provider_left(ak_world *w, uint32_t d);
 
 /* ---- governance (models/governance.c) ---- */
 

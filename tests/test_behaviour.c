@@ -26,6 +26,7 @@
 #include "errors.h"
 #include "escrow.h"
 #include "gov.h"
+#include "provider.h"
 #include "recorder.h"
 #include "scenario.h"
 #include "slashing.h"
@@ -688,6 +689,83 @@ START_TEST(learning_provider_undercuts_until_it_wins)
 }
 END_TEST
 
+/* ---- entry and exit ---------------------------------------------------------------------- */
+
+START_TEST(losing_provider_exits_and_its_tenants_move)
+{
+    /* one provider whose costs dwarf its income: it reviews every 2 days, leaves after two
+     * losing reviews (day 4), closing its leases; its tenants redeploy and find nobody */
+    ak_scenario *sc = LOAD("genesis.providers[0].count=0",
+                           "genesis.providers[1].cost_usd={\"cpu\":50}",
+                           "genesis.providers[1].entry_exit={\"review_days\":2,"
+                           "\"exit_after\":2,\"max_entrants\":0}",
+                           "duration_days=6");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    uint32_t solid = provider_named(w, "solid-");
+    ck_assert_int_eq(ak_sim_run_until(s, 4 * DAY_US - 1, INT64_MAX), 1);
+    ck_assert_uint_eq(w->providers[solid].state, W_PROV_ACTIVE);
+    ck_assert_uint_eq(w->providers[solid].losses, 1);
+    int64_t leased = w->active_leases;
+    ck_assert_int_gt(leased, 3);
+    ck_assert_int_eq(ak_sim_run_until(s, 4 * DAY_US + 60000000LL, INT64_MAX), 1);
+    ck_assert_uint_eq(w->providers[solid].state, W_PROV_GONE);
+    ck_assert_int_eq(w->providers[solid].exited_us, 4 * DAY_US);
+    ck_assert_int_eq(w->active_leases, 0);
+    ck_assert_int_eq(w->active_providers, 0);
+    ck_assert_int_eq(w->capacity[W_CPU], 0);
+    ck_assert_int_eq(w->total.exited, 1);
+    int64_t moved = 0, unmet = w->total.orders_unmet;
+    for (uint32_t t = 0; t < w->ntenants; t++)
+        moved += w->tenants[t].redeployments;
+    ck_assert_int_eq(moved, leased);
+    while (step(s) == 1)
+        REQUIRE(w->active_leases == 0, "a lease without a provider");
+    ck_assert_int_gt(w->total.orders_unmet, unmet);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(profitable_fleet_attracts_entrants)
+{
+    /* one cheap-to-run provider, too small for the demand, earns far more than its cost:
+     * every review (2 days) lets max(1, round(active)) dormant slots enter a day later, up to
+     * three, and they win the orders it has no room for */
+    ak_scenario *sc = LOAD("genesis.providers[0].count=0", "genesis.providers[1].cpu_cores=16",
+                           "genesis.providers[1].cost_usd={\"cpu\":0.01}",
+                           "genesis.providers[1].entry_exit={\"review_days\":2,"
+                           "\"lag_days\":1,\"entry_rate\":1,\"max_entrants\":3}",
+                           "duration_days=8");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    ck_assert_uint_eq(w->nproviders, 4);
+    ck_assert_int_eq(w->active_providers, 1);
+    int64_t cap1 = w->capacity[W_CPU];
+    ck_assert_int_eq(ak_sim_run_until(s, 3 * DAY_US + 60000000LL, INT64_MAX), 1);
+    ck_assert_int_eq(w->active_providers, 2);
+    ck_assert_int_eq(ak_sim_run_until(s, 5 * DAY_US + 60000000LL, INT64_MAX), 1);
+    ck_assert_int_eq(w->active_providers, 4);
+    ck_assert_int_eq(w->total.entered, 3);
+    ck_assert_int_gt(w->capacity[W_CPU], cap1);
+    while (step(s) == 1)
+        ;
+    const ak_providers *ps = ak_app_providers(w->app);
+    int64_t entrant_wins = 0;
+    for (uint32_t p = 1; p < 4; p++) {
+        ck_assert_uint_eq(w->providers[p].state, W_PROV_ACTIVE);
+        ck_assert_int_gt(w->providers[p].entered_us, 0);
+        /* registered on chain by its MsgCreateProvider */
+        ck_assert_uint_ne(ak_map_get(&ps->index, ak_key2(w->providers[p].addr, 0)),
+                          AK_POOL_NONE);
+        entrant_wins += w->providers[p].leases_won;
+    }
+    ck_assert_int_gt(entrant_wins, 0);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+END_TEST
+
 /* ---- governance -------------------------------------------------------------------------- */
 
 /* The take rate of uakt payments (percent) in the current params. */
@@ -796,6 +874,11 @@ static Suite *suite(void)
     tcase_add_test(tc, scale_and_cost_plus_prices);
     tcase_add_test(tc, adaptive_price_follows_utilization);
     tcase_add_test(tc, learning_provider_undercuts_until_it_wins);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("entry");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, losing_provider_exits_and_its_tenants_move);
+    tcase_add_test(tc, profitable_fleet_attracts_entrants);
     suite_add_tcase(s, tc);
     tc = tcase_create("governance");
     tcase_set_timeout(tc, 120);

@@ -253,6 +253,9 @@ static ak_rec_metrics sample(int64_t i)
         .validators_offline = i % 3,
         .chain_halts = i % 2,
         .halted_s = 12.5 * (double)i,
+        .active_providers = 50 + i,
+        .providers_entered = i % 2,
+        .providers_exited = i % 3,
     };
 }
 
@@ -320,6 +323,8 @@ static const ak_rec_provider PROVIDER = {
     .income_uakt = 7350000,
     .failures = 3,
     .downtime_hours = 7.25,
+    .entered_us = 86400000000,
+    .exited_us = -1,
 };
 
 static const ak_rec_tenant TENANT = {
@@ -497,6 +502,9 @@ static void check_sample(sqlite3_stmt *st, int64_t run_id, int64_t i)
     col_int(st, c++, m.validators_offline);
     col_int(st, c++, m.chain_halts);
     col_dbl(st, c++, m.halted_s);
+    col_int(st, c++, m.active_providers);
+    col_int(st, c++, m.providers_entered);
+    col_int(st, c++, m.providers_exited);
     ck_assert_int_eq(sqlite3_column_count(st), c);
 }
 
@@ -636,6 +644,8 @@ START_TEST(complete_run_round_trip)
     col_int(st, c++, PROVIDER.income_uakt);
     col_int(st, c++, PROVIDER.failures);
     col_dbl(st, c++, PROVIDER.downtime_hours);
+    col_int(st, c++, PROVIDER.entered_us);
+    col_null(st, c++); /* exited_us -1 */
     ck_assert_int_eq(sqlite3_column_count(st), c);
     done(st);
 

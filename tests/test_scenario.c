@@ -494,7 +494,7 @@ START_TEST(out_of_range)
             "agents.tenants.count=0");
     ERR_SET("$.genesis.providers[0].count: integer out of range: expected one in [0, 1000000]",
             "genesis.providers[0].count=1000001");
-    ERR_SET("$.genesis.providers: 2000000 providers in all; at most 1000000",
+    ERR_SET("$.genesis.providers: 2000000 providers in all, entrants included; at most 1000000",
             "genesis.providers[0].count=1000000", "genesis.providers[1].count=1000000");
     ERR_SET("$.genesis.providers[0].balance_akt: 0 is out of range: expected more than 0 and at most 1e+09",
             "genesis.providers[0].balance_akt=0");
@@ -852,6 +852,43 @@ START_TEST(pricing_keys)
             "genesis.providers[0].pricing=1");
     ERR_SET("$.genesis.providers[0].cost_usd.cpus: unknown key (did you mean \"cpu\"?)",
             "genesis.providers[0].cost_usd={\"cpus\":1}");
+
+    s = MUST_LOAD("genesis.providers[0].cost_usd={\"cpu\":1}",
+                  "genesis.providers[0].entry_exit={\"review_days\":7,\"exit_after\":2,"
+                  "\"enter_above\":1.5,\"entry_rate\":0.2,\"lag_days\":3,"
+                  "\"max_entrants\":5}",
+                  "genesis.providers[1].cost_usd={\"gpu\":500}",
+                  "genesis.providers[1].entry_exit={}");
+    const ak_sc_fleet *f = &s->fleets[0];
+    ck_assert(f->entry_exit);
+    ck_assert_double_eq(f->review_days, 7);
+    ck_assert_uint_eq(f->exit_after, 2);
+    ck_assert_double_eq(f->enter_above, 1.5);
+    ck_assert_double_eq(f->entry_rate, 0.2);
+    ck_assert_double_eq(f->lag_days, 3);
+    ck_assert_uint_eq(f->max_entrants, 5);
+    f = &s->fleets[1]; /* defaults: monthly reviews, three losses, 1.2, 10 %, two weeks */
+    ck_assert_double_eq(f->review_days, 30);
+    ck_assert_uint_eq(f->exit_after, 3);
+    ck_assert_double_eq(f->enter_above, 1.2);
+    ck_assert_double_eq(f->entry_rate, 0.1);
+    ck_assert_double_eq(f->lag_days, 14);
+    ck_assert_uint_eq(f->max_entrants, f->count);
+    ck_assert_uint_eq(s->nentrants, 5 + f->count);
+    ak_scenario_free(s);
+    ERR_SET("$.genesis.providers[0].entry_exit: entry and exit weigh income against the "
+            "fleet's cost_usd: give it",
+            "genesis.providers[0].entry_exit={}");
+    ERR_SET("$.genesis.providers[0].entry_exit.exit_after: integer out of range: expected one in "
+            "[1, 1000]",
+            "genesis.providers[0].cost_usd={\"cpu\":1}",
+            "genesis.providers[0].entry_exit={\"exit_after\":0}");
+    ERR_SET("$.genesis.providers: 1000001 providers in all, entrants included; at most 1000000",
+            "genesis.providers[0].count=1000000", "genesis.providers[1].count=0",
+            "genesis.providers[0].cost_usd={\"cpu\":1}",
+            "genesis.providers[0].entry_exit={\"max_entrants\":1}",
+            "agents.tenants.workloads=[{\"kind\":\"w\",\"cpu_millis\":100,\"memory_mib\":"
+            "100,\"storage_mib\":100,\"lifetime_days\":1,\"budget_usd\":{}}]");
 }
 END_TEST
 
