@@ -2,8 +2,11 @@
  * models/tenant.c: tenants (docs/scenarios.md "agents.tenants"). Simple but faithful to the
  * chain: every step is a message the chain checks (market-rules.md sections 1.3 and 3).
  *
- *   arrival  Arrivals are a Poisson process of rate arrivals_per_day over the whole tenant
- *            population; each picks a tenant uniformly and a workload kind by weight, draws
+ *   arrival  Arrivals are a Poisson process of rate arrivals_per_day (times the demand
+ *            curve, models/demand.h) over the whole tenant population; with price_response,
+ *            an arrival deploys only with probability min(1, (going / reference)^-e_a) and
+ *            its budget follows the going price by (going / reference)^e_b. Each picks a
+ *            tenant uniformly and a workload kind by weight, draws
  *            the resources, the lifetime and the budget factor, and posts MsgCreateDeployment:
  *            one group of `units` identical units, priced at the workload's USD budget
  *            converted to uakt per block at the AKT price (the price script's conversion,
@@ -90,18 +93,58 @@ static ak_amount cost_of(const ak_world *w, ak_dec per_block, double days)
 
 static int deploy(ak_world *w, uint32_t d);
 
+/* The next arrival after now: a Poisson process of rate arrivals_per_day, or of
+ * arrivals_per_day x m(t) with a demand curve (exact thinning, models/demand.h). Without a
+ * curve the gap is drawn in microseconds exactly as before curves existed, so such runs keep
+ * their streams and results. */
+static int schedule_next_arrival(ak_world *w)
+{
+    const ak_scenario *sc = w->sc;
+    gsl_rng *r = w->rng_tenants;
+    ak_usec next;
+    if (sc->demand.constant) {
+        double gap_us = gsl_ran_exponential(r, 86400e6 / sc->arrivals_per_day);
+        next = w->now + (ak_usec)ceil(gap_us);
+    } else {
+        double day;
+        if (!ak_demand_next_arrival(&sc->demand, sc->arrivals_per_day, (double)w->now / 86400e6,
+                                    r, sc->duration_days, &day))
+            return 0;
+        next = (ak_usec)ceil(day * 86400e6);
+        if (next <= w->now)
+            next = w->now + 1;
+    }
+    if (next >= sc->duration_us)
+        return 0;
+    return world_schedule(w, next, W_EV_ARRIVAL, 0, 0, NULL);
+}
+
+int tenant_first_arrival(ak_world *w)
+{
+    if (w->sc->demand.constant) /* the first arrival at genesis, as before curves existed */
+        return world_schedule(w, 0, W_EV_ARRIVAL, 0, 0, NULL);
+    return schedule_next_arrival(w);
+}
+
+/* The going price tenants see: the active CPU-only leases' total price over their total CPU,
+ * in USD per CPU-month at the current AKT price; NaN when there are none. */
+static double going_price(const ak_world *w)
+{
+    if (w->cpu_millis <= 0)
+        return NAN;
+    double blocks_month = 365.25 / 12 * 86400e6 / (double)w->block_us;
+    return (double)w->cpu_rate_raw * 1e-18 / (double)w->cpu_millis * 1000 * blocks_month / 1e6 *
+           w->usd_now;
+}
+
 int tenant_arrival(ak_world *w)
 {
     const ak_scenario *sc = w->sc;
     gsl_rng *r = w->rng_tenants;
     /* the next arrival first, so the stream's use does not depend on what follows */
-    double gap_us = gsl_ran_exponential(r, 86400e6 / sc->arrivals_per_day);
-    ak_usec next = w->now + (ak_usec)ceil(gap_us);
-    if (next < sc->duration_us) {
-        int rc = world_schedule(w, next, W_EV_ARRIVAL, 0, 0, NULL);
-        if (rc)
-            return rc;
-    }
+    int rc0 = schedule_next_arrival(w);
+    if (rc0)
+        return rc0;
     uint32_t ti = (uint32_t)gsl_rng_uniform_int(r, sc->ntenants);
     double u = gsl_rng_uniform(r) * w->workload_cum[sc->nworkloads - 1];
     uint32_t k = 0;
@@ -115,6 +158,23 @@ int tenant_arrival(ak_world *w)
     double gpus = ak_dist_sample(&wl->gpus, r);
     double life = ak_dist_sample(&wl->lifetime_days, r);
     double factor = ak_dist_sample(&wl->budget_factor, r);
+    if (sc->price_response) {
+        /* the going price against the reference: fewer arrivals deploy when it is dear, and
+         * budgets follow it part of the way */
+        double keep = gsl_rng_uniform(r); /* always drawn with price_response */
+        double ratio = going_price(w) / sc->ref_cpu_month_usd;
+        if (!isfinite(ratio) || ratio <= 0)
+            ratio = 1;
+        double p = pow(ratio, -sc->arrival_elasticity);
+        if (keep >= p) {
+            w->tenants[ti].priced_out++;
+            w->period.priced_out++;
+            w->total.priced_out++;
+            return 0;
+        }
+        double f = pow(ratio, sc->budget_elasticity);
+        factor *= f < 0.1 ? 0.1 : f > 10 ? 10 : f;
+    }
 
     uint32_t d = world_dep_new(w);
     if (d == UINT32_MAX)

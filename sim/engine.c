@@ -471,7 +471,9 @@ int ak_sim_create(const ak_scenario *sc, const ak_sim_opts *opts, ak_sim **out, 
     w->rec = opts ? opts->rec : NULL;
     w->free_dep = w->free_bid = NONE;
     w->block_us = sc->timeouts.commit + sc->timeouts.gossip;
+    w->usd_now = sc->akt_usd;
     w->akt_usd = world_dec6(sc->akt_usd);
+    w->price_moves = ak_price_step_us(&sc->akt_price) > 0;
     ak_map_init(&w->dep_index, NULL);
     ak_map_init(&w->tenant_index, NULL);
     ak_map_init(&w->provider_index, NULL);
@@ -497,6 +499,10 @@ int ak_sim_create(const ak_scenario *sc, const ak_sim_opts *opts, ak_sim **out, 
     if (!rc)
         rc = ak_rng_stream(sc->seed, w->replication, AK_RNG_GOVERNANCE, &w->rng_governance);
     if (!rc)
+        rc = ak_rng_stream(sc->seed, w->replication, AK_RNG_PRICE, &w->rng_price);
+    if (!rc)
+        rc = ak_price_init(&sc->akt_price, &w->price);
+    if (!rc)
         rc = genesis(w, why, cap);
     if (!rc) {
         /* validators by address, to count proposals */
@@ -521,7 +527,10 @@ int ak_sim_create(const ak_scenario *sc, const ak_sim_opts *opts, ak_sim **out, 
     if (!rc)
         rc = ak_evq_push(&w->q, 0, W_PRIO_BLOCK, W_EV_BLOCK, 0, 0, 0, NULL);
     if (!rc)
-        rc = ak_evq_push(&w->q, 0, W_PRIO_AGENT, W_EV_ARRIVAL, 0, 0, 0, NULL);
+        rc = tenant_first_arrival(w);
+    if (!rc && w->price_moves && ak_price_step_us(&sc->akt_price) < sc->duration_us)
+        rc = ak_evq_push(&w->q, ak_price_step_us(&sc->akt_price), W_PRIO_PRICE, W_EV_PRICE, 0,
+                         0, 0, NULL);
     if (!rc && w->rec)
         rc = ak_evq_push(&w->q, sc->sample_us, W_PRIO_SAMPLE, W_EV_SAMPLE, 0, 0, 0, NULL);
     if (!rc)
@@ -562,6 +571,8 @@ void ak_sim_destroy(ak_sim *w)
         gsl_rng_free(w->rng_operators);
     if (w->rng_governance)
         gsl_rng_free(w->rng_governance);
+    if (w->rng_price)
+        gsl_rng_free(w->rng_price);
     free(w->evidence);
     free(w->providers);
     for (uint32_t b = 0; w->buckets && b < w->nbuckets; b++)
@@ -588,7 +599,7 @@ void ak_sim_destroy(ak_sim *w)
 
 static double usd_of(const ak_world *w, double uakt)
 {
-    return uakt / 1e6 * w->sc->akt_usd;
+    return uakt / 1e6 * w->usd_now;
 }
 
 static double dec_double(ak_dec d)
@@ -643,7 +654,7 @@ static int record_lease(ak_world *w, const w_dep *d, int64_t closed_us, int64_t 
         .close_reason = closed_us >= 0 ? close_reason_name(reason) : NULL,
         .denom = "uakt",
         .price_per_block = per_block,
-        .price_usd_month = usd_of(w, per_block * blocks_month),
+        .price_usd_month = per_block * blocks_month / 1e6 * d->lease_usd,
         .cpu_millis = d->need[W_CPU] * d->units,
         .memory_bytes = d->need[W_MEM] * d->units,
         .storage_bytes = d->need[W_STORAGE] * d->units,
@@ -714,6 +725,7 @@ static int on_lease_created(ak_world *w, uint32_t d, const ak_event *ev)
     dep->order_hint = 0;
     dep->provider = bid->provider;
     dep->lease_price = cb->price.amount;
+    dep->lease_usd = w->usd_now;
     dep->lease_us = w->now;
     dep->lease_height = w->height;
     w_provider *pv = &w->providers[bid->provider];
@@ -734,6 +746,10 @@ static int on_lease_created(ak_world *w, uint32_t d, const ak_event *ev)
     w->total.leases_created++;
     if (ak_dec_add(w->active_rate, dep->lease_price, &w->active_rate))
         return world_fail(w, "the sum of lease prices overflows");
+    if (dep->need[W_GPU] == 0) {
+        w->cpu_rate_raw += dep->lease_price.v;
+        w->cpu_millis += dep->need[W_CPU] * (int64_t)dep->units;
+    }
     for (int k = 0; k < 4; k++)
         w->leased[k] += dep->need[k] * (int64_t)dep->units;
     world_cancel(w, &dep->ev_choose);
@@ -762,6 +778,10 @@ static int on_lease_closed(ak_world *w, uint32_t d, const ak_event *ev)
     if (ak_dec_sub(w->active_rate, dep->lease_price, &r))
         return world_fail(w, "the sum of lease prices underflows");
     w->active_rate = r;
+    if (dep->need[W_GPU] == 0) {
+        w->cpu_rate_raw -= dep->lease_price.v;
+        w->cpu_millis -= dep->need[W_CPU] * (int64_t)dep->units;
+    }
     for (int k = 0; k < 4; k++)
         w->leased[k] -= dep->need[k] * (int64_t)dep->units;
     w_provider *pv = &w->providers[dep->provider];
@@ -863,6 +883,10 @@ static int route(ak_world *w, const ak_event *ev)
         w->period.take += ev->fee;
         w->total.income += ev->amount;
         w->total.take += ev->fee;
+        if (w->price_moves) {
+            w->period.income_usd += (double)ev->amount / 1e6 * w->usd_now;
+            w->period.take_usd += (double)ev->fee / 1e6 * w->usd_now;
+        }
         return 0;
     case AK_EV_ESCROW_DEPOSIT:
         if (ev->state == AK_SCOPE_DEPLOYMENT && ev->denom == w->uakt)
@@ -1020,6 +1044,8 @@ static int block(ak_world *w)
     w->period.blocks++;
     w->total.blocks++;
     w->period.spend_raw += w->active_rate.v;
+    if (w->price_moves)
+        w->period.spend_usd += (double)w->active_rate.v * 1e-24 * w->usd_now;
     if (w->nmempool == 0)
         ak_arena_fini(&w->scratch); /* frees the chunks; the arena is empty again */
     size_t nev;
@@ -1153,10 +1179,17 @@ static void fill_metrics(ak_world *w, ak_rec_metrics *m)
     m->tenant_spend_uakt = (int64_t)spend;
     m->provider_income_uakt = w->period.income;
     m->take_uakt = w->period.take;
-    m->tenant_spend_usd = usd_of(w, (double)m->tenant_spend_uakt);
-    m->provider_income_usd = usd_of(w, (double)m->provider_income_uakt);
-    m->take_usd = usd_of(w, (double)m->take_uakt);
-    m->akt_usd = w->sc->akt_usd;
+    if (w->price_moves) { /* each at the price of its block or withdrawal */
+        m->tenant_spend_usd = w->period.spend_usd;
+        m->provider_income_usd = w->period.income_usd;
+        m->take_usd = w->period.take_usd;
+    } else {
+        m->tenant_spend_usd = usd_of(w, (double)m->tenant_spend_uakt);
+        m->provider_income_usd = usd_of(w, (double)m->provider_income_uakt);
+        m->take_usd = usd_of(w, (double)m->take_uakt);
+    }
+    m->akt_usd = w->usd_now;
+    m->arrivals_priced_out = w->period.priced_out;
     chain_figures(w, m);
     m->orders_unmet = w->period.orders_unmet;
     m->deployments_created = w->period.deployments;
@@ -1183,6 +1216,9 @@ static int sample(ak_world *w)
     ak_rec_metrics m;
     fill_metrics(w, &m);
     w->total.spend_raw += w->period.spend_raw;
+    w->total.spend_usd += w->period.spend_usd;
+    w->total.income_usd += w->period.income_usd;
+    w->total.take_usd += w->period.take_usd;
     memset(&w->period, 0, sizeof w->period);
     int rc = ak_rec_write_metrics(w->rec, &m);
     if (rc)
@@ -1190,6 +1226,24 @@ static int sample(ak_world *w)
     ak_usec next = w->now + w->sc->sample_us;
     if (next <= w->sc->duration_us)
         return ak_evq_push(&w->q, next, W_PRIO_SAMPLE, W_EV_SAMPLE, 0, 0, 0, NULL);
+    return 0;
+}
+
+/* ---- the AKT price ---- */
+
+/* The price path's next step (models/akt_price.h): what providers' price scripts, tenants'
+ * budgets and the USD figures see from now on. */
+static int price_step(ak_world *w)
+{
+    const ak_price_spec *spec = &w->sc->akt_price;
+    ak_price_step(spec, &w->price, w->rng_price);
+    w->usd_now = ak_price_now(&w->price);
+    w->akt_usd = world_dec6(w->usd_now);
+    if (!ak_dec_is_positive(w->akt_usd))
+        w->akt_usd = ak_dec_from_raw((__int128)1000000000000); /* 10^-6, the floor */
+    ak_usec next = w->now + ak_price_step_us(spec);
+    if (next < w->sc->duration_us)
+        return ak_evq_push(&w->q, next, W_PRIO_PRICE, W_EV_PRICE, 0, 0, 0, NULL);
     return 0;
 }
 
@@ -1223,6 +1277,7 @@ static int dispatch(ak_world *w, const ak_sim_event *e)
     case W_EV_PROPOSAL_END: return governance_end(w, d);
     case W_EV_REVIEW: return fleet_review(w, d);
     case W_EV_JOIN: return provider_join(w, e->agent);
+    case W_EV_PRICE: return price_step(w);
     default: return world_fail(w, "unknown event kind %u", e->kind);
     }
 }
@@ -1411,9 +1466,17 @@ void ak_sim_summarize(ak_sim *w, ak_sim_summary *s)
     s->cpu_month_usd = m.price_cpu_month_median_usd;
     s->gpu_hour_usd = m.price_gpu_hour_median_usd;
     __int128 spend = (w->total.spend_raw + w->period.spend_raw) / (__int128)1000000000000000000;
-    s->spend_usd = usd_of(w, (double)spend);
-    s->income_usd = usd_of(w, (double)w->total.income);
-    s->take_usd = usd_of(w, (double)w->total.take);
+    if (w->price_moves) {
+        s->spend_usd = w->total.spend_usd + w->period.spend_usd;
+        s->income_usd = w->total.income_usd + w->period.income_usd;
+        s->take_usd = w->total.take_usd + w->period.take_usd;
+    } else {
+        s->spend_usd = usd_of(w, (double)spend);
+        s->income_usd = usd_of(w, (double)w->total.income);
+        s->take_usd = usd_of(w, (double)w->total.take);
+    }
+    s->akt_usd_start = w->sc->akt_usd;
+    s->akt_usd_end = w->usd_now;
     s->supply_akt = (double)m.total_supply_uakt / 1e6;
     s->community_pool_akt = (double)m.community_pool_uakt / 1e6;
     s->bonded_ratio = m.bonded_ratio;

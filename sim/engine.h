@@ -54,7 +54,8 @@ typedef struct ak_sim_summary {
     int64_t deployments, leases, active_leases, orders_unmet, tx_failed;
     double cpu_util, gpu_util;          /* at the end */
     double cpu_month_usd, gpu_hour_usd; /* median over active leases at the end, NaN if none */
-    double spend_usd, income_usd, take_usd; /* over the run */
+    double spend_usd, income_usd, take_usd; /* over the run, each at the price of its time */
+    double akt_usd_start, akt_usd_end;
     double supply_akt, community_pool_akt, bonded_ratio, inflation;
     ak_sim_failure failures[AK_SIM_TOP_FAILURES]; /* the most frequent failed messages */
     uint32_t nfailures;

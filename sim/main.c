@@ -334,8 +334,13 @@ static void print_summary(const ak_scenario *sc, const ak_sim_summary *s, double
         snprintf(gpu, sizeof gpu, "$%.2f", s->gpu_hour_usd);
     printf("  median lease price: %s per CPU-month, %s per GPU-hour (active leases at the end)\n",
            cpu, gpu);
-    printf("  tenant spend $%.0f, provider income $%.0f, take $%.0f (AKT at $%.2f)\n",
-           s->spend_usd, s->income_usd, s->take_usd, sc->akt_usd);
+    if (s->akt_usd_end == s->akt_usd_start)
+        printf("  tenant spend $%.0f, provider income $%.0f, take $%.0f (AKT at $%.2f)\n",
+               s->spend_usd, s->income_usd, s->take_usd, s->akt_usd_start);
+    else
+        printf("  tenant spend $%.0f, provider income $%.0f, take $%.0f (AKT from $%.2f to "
+               "$%.2f)\n",
+               s->spend_usd, s->income_usd, s->take_usd, s->akt_usd_start, s->akt_usd_end);
     printf("  supply %.0f AKT, community pool %.0f AKT, bonded %.1f %%, inflation %.2f %%\n",
            s->supply_akt, s->community_pool_akt, 100 * s->bonded_ratio, 100 * s->inflation);
     if (s->tx_failed > 0) {

@@ -59,7 +59,8 @@ static const char SCHEMA[] =
     "  leases_created INTEGER, leases_closed INTEGER,\n"
     "  providers_down INTEGER, provider_failures INTEGER, failures_noticed INTEGER,\n"
     "  validators_offline INTEGER, chain_halts INTEGER, halted_s REAL,\n"
-    "  active_providers INTEGER, providers_entered INTEGER, providers_exited INTEGER);\n"
+    "  active_providers INTEGER, providers_entered INTEGER, providers_exited INTEGER,\n"
+    "  arrivals_priced_out INTEGER);\n"
     "CREATE TABLE leases (\n"
     "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
     "  lease_id TEXT, tenant TEXT, provider TEXT, kind TEXT,\n"
@@ -139,7 +140,7 @@ static const char *const STMT_SQL[S_COUNT] = {
     [S_END] = "UPDATE runs SET status = ?, message = ?, wall_seconds = ?, events = ?, "
               "blocks = ? WHERE run_id = ?",
     [S_METRICS] = "INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [S_LEASE] = "INSERT INTO leases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [S_ORDER] = "INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [S_PROVIDER] = "INSERT INTO providers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
@@ -730,6 +731,7 @@ int ak_rec_write_metrics(ak_rec *rec, const ak_rec_metrics *m)
     b_int(&b, m->active_providers);
     b_int(&b, m->providers_entered);
     b_int(&b, m->providers_exited);
+    b_int(&b, m->arrivals_priced_out);
     return row_finish(rec, &b);
 }
 

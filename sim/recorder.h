@@ -83,6 +83,7 @@ typedef struct ak_rec_metrics {
     double halted_s;              /* seconds the chain stood still in the period */
     int64_t active_providers;     /* in the market at the sample */
     int64_t providers_entered, providers_exited; /* in the period */
+    int64_t arrivals_priced_out;  /* arrivals that did not deploy at the going price */
 } ak_rec_metrics;
 
 /* One row of `leases`, written when the lease closes or, for leases open at the end, by the

@@ -595,11 +595,24 @@ static void read_tenants(jr *r, const cJSON *n, ak_scenario *s)
 {
     static const char *const keys[] = {"count", "balance_akt", "arrivals_per_day",
                                        "bid_window_s", "deposit_days", "top_up", "workloads",
-                                       "choice", "on_provider_failure", NULL};
+                                       "choice", "on_provider_failure", "demand",
+                                       "price_response", NULL};
     jr_keys(r, n, keys);
     s->ntenants = (uint32_t)jr_int(r, jr_req(r, n, "count"), 1, AK_SC_MAX_TENANTS);
     dist_in(r, jr_req(r, n, "balance_akt"), &s->tenant_balance_akt, 0, 1e9);
     s->arrivals_per_day = positive(r, jr_req(r, n, "arrivals_per_day"), 1e7);
+    const cJSON *pr = jr_opt(n, "price_response");
+    if (pr) {
+        static const char *const pk[] = {"reference_usd_cpu_month", "arrival_elasticity",
+                                         "budget_elasticity", NULL};
+        jr_object(r, pr);
+        jr_keys(r, pr, pk);
+        s->price_response = true;
+        s->ref_cpu_month_usd = positive(r, jr_req(r, pr, "reference_usd_cpu_month"), 1e6);
+        s->arrival_elasticity = opt_num(r, pr, "arrival_elasticity", 0.5, 0, 100);
+        s->budget_elasticity = opt_num(r, pr, "budget_elasticity", 0, 0, 1);
+    }
+    ak_demand_read(r, jr_opt(n, "demand"), s->genesis_time, s->file, &s->demand);
     s->bid_window_us = (int64_t)(opt_positive(r, n, "bid_window_s", 60, 86400) * 1e6);
     s->deposit_days = opt_positive(r, n, "deposit_days", 30, AK_SC_MAX_DAYS);
     const cJSON *t = jr_opt(n, "top_up");
@@ -945,7 +958,8 @@ static void read_scenario(jr *r, ak_scenario *s, ak_strtab *scratch)
                              3600e6);
     if (s->sample_us < 1000000)
         jr_fail(r, jr_opt(root, "sample_interval_hours"), "must be at least one second");
-    s->akt_usd = positive(r, jr_req(r, root, "akt_usd"), 1e6);
+    ak_price_read(r, jr_req(r, root, "akt_usd"), s->file, &s->akt_price);
+    s->akt_usd = s->akt_price.start;
     read_consensus(r, jr_opt(root, "consensus"), s);
     read_genesis(r, jr_req(r, root, "genesis"), s, scratch);
     read_agents(r, jr_req(r, root, "agents"), s);
@@ -1039,6 +1053,8 @@ void ak_scenario_free(ak_scenario *s)
 {
     if (!s)
         return;
+    ak_price_free(&s->akt_price);
+    ak_demand_free(&s->demand);
     cJSON_Delete(s->root);
     free(s->file);
     free(s);

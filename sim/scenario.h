@@ -24,7 +24,9 @@
 #include "app.h"
 #include "consensus.h"
 #include "dist.h"
+#include "akt_price.h"
 #include "choice.h"
+#include "demand.h"
 #include "pricing.h"
 #include "strategy.h"
 #include "vote.h"
@@ -125,7 +127,8 @@ typedef struct ak_scenario {
     int64_t duration_us;
     uint64_t seed;
     int64_t sample_us;
-    double akt_usd;         /* the AKT price, constant in this version */
+    double akt_usd;         /* the AKT price at genesis */
+    ak_price_spec akt_price; /* how it moves (akt_usd: a number or a process); owned */
     ak_timeouts timeouts;
     int32_t max_rounds;
 
@@ -147,6 +150,9 @@ typedef struct ak_scenario {
     uint32_t ntenants;
     ak_dist tenant_balance_akt;
     double arrivals_per_day;
+    ak_demand demand;       /* the multiplier of arrivals_per_day over time; owned */
+    bool price_response;    /* arrivals and budgets respond to the going price */
+    double ref_cpu_month_usd, arrival_elasticity, budget_elasticity;
     int64_t bid_window_us;
     double deposit_days;
     bool top_up;

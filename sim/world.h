@@ -50,9 +50,11 @@ enum {
     W_EV_PROPOSAL_END,  /* a proposal's voting period is over: record it (data: handle) */
     W_EV_REVIEW,        /* a fleet weighs income against cost (data: the fleet) */
     W_EV_JOIN,          /* a provider enters the market */
+    W_EV_PRICE,         /* the AKT price takes its next step */
     W_EV_KINDS
 };
-enum { W_PRIO_AGENT = 10, W_PRIO_BLOCK = 20, W_PRIO_SAMPLE = 30, W_PRIO_END = 40 };
+enum { W_PRIO_PRICE = 5, W_PRIO_AGENT = 10, W_PRIO_BLOCK = 20, W_PRIO_SAMPLE = 30,
+       W_PRIO_END = 40 };
 
 /* What a message in the mempool was for, so that its failure reaches the model that sent it. */
 typedef enum {
@@ -93,6 +95,7 @@ typedef struct w_tenant {
     int64_t deployments, leases, orders_unmet;
     int64_t deposited_uakt, refunded_uakt;
     int64_t failures_noticed, redeployments;
+    int64_t priced_out;      /* arrivals that did not deploy at the going price */
 } w_tenant;
 
 enum { W_BID_RESERVED = 1, W_BID_LEASED, W_BID_RELEASED };
@@ -128,6 +131,7 @@ typedef struct w_dep {
     uint32_t lease_hint;     /* 1 + the chain handle of its lease's bid, or 0 */
     uint32_t provider;       /* the lease's provider, UINT32_MAX before */
     ak_dec lease_price;      /* the lease's price per block (all units) */
+    double lease_usd;        /* the AKT price when the lease was created */
     int64_t lease_us, lease_height;
     int64_t paid;            /* withdrawn to the provider, take included */
     ak_evq_handle ev_choose, ev_close, ev_topup, ev_withdraw, ev_dry;
@@ -154,6 +158,9 @@ typedef struct w_flows {
     int64_t provider_failures, failures_noticed; /* went down; noticed by a tenant */
     int64_t halts, halted_us; /* chain halts begun; time halted (counted when it resumes) */
     int64_t entered, exited;  /* providers that entered / left the market */
+    double spend_usd, income_usd, take_usd; /* at the price of each block / withdrawal, while
+                                               the AKT price moves */
+    int64_t priced_out;       /* arrivals that did not deploy at the going price */
     int64_t blocks;
 } w_flows;
 
@@ -177,6 +184,12 @@ typedef struct ak_world {
     ak_amount min_deposit;   /* the deployment module's minimum uakt deposit */
     ak_coin bid_deposit;     /* the market's bid_min_deposit */
     ak_dec akt_usd;          /* the AKT price as the price script sees it (6 decimals) */
+    double usd_now;          /* the AKT price, USD */
+    ak_price_state price;    /* the price path */
+    bool price_moves;        /* the process is not constant */
+    gsl_rng *rng_price;
+    __int128 cpu_rate_raw;   /* active CPU-only leases: sum of prices per block, Dec raw */
+    int64_t cpu_millis;      /* ... and of their millicpu */
     ak_attr workload_gpu_attr[AK_SC_MAX_WORKLOADS]; /* vendor/nvidia/model/<m> = true */
 
     w_provider *providers;
@@ -311,6 +324,8 @@ int64_t world_blocks_remaining(const ak_world *w, const ak_escrow_account *a);
 void world_dep_spec(const ak_world *w, const w_dep *d, uint32_t count, ak_group_spec *g,
                     ak_resource_unit *u, ak_storage_volume *vol, ak_attr *gpu_attr);
 
+/* Schedule the first arrival (at genesis without a demand curve). */
+int tenant_first_arrival(ak_world *w);
 int tenant_arrival(ak_world *w);
 int tenant_choose(ak_world *w, uint32_t d);
 int tenant_topup(ak_world *w, uint32_t d);

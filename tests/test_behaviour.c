@@ -766,6 +766,166 @@ START_TEST(profitable_fleet_attracts_entrants)
 }
 END_TEST
 
+/* ---- the AKT price and demand ------------------------------------------------------------ */
+
+START_TEST(price_crash_raises_script_bids_in_uakt)
+{
+    /* AKT at $1 until day 2, then $0.30 (a CSV path): the script's bids and the tenants'
+     * budgets are USD targets, so their uakt prices rise by 1 / 0.3 */
+    char csv[] = "/tmp/akashsim-price-XXXXXX";
+    int fd = mkstemp(csv);
+    ck_assert_int_ge(fd, 0);
+    const char rows[] = "day,akt_usd\n0,1.0\n2,0.3\n";
+    ck_assert_int_eq(write(fd, rows, sizeof rows - 1), (ssize_t)(sizeof rows - 1));
+    close(fd);
+    char set[200];
+    snprintf(set, sizeof set,
+             "akt_usd={\"process\":\"csv\",\"file\":\"%s\",\"interpolate\":\"step\"}",
+             csv);
+    ak_scenario *sc = LOAD(set, "duration_days=4", "genesis.providers[0].count=0",
+                           "agents.tenants.workloads[0].lifetime_days=0.2");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    /* one unit of 1000 millicpu, 1 GiB, 1 GiB at the script's default targets */
+    w_dep d = {.units = 1};
+    d.need[W_CPU] = 1000;
+    d.need[W_MEM] = 1LL << 30;
+    d.need[W_STORAGE] = 1LL << 30;
+    ak_group_spec g;
+    ak_resource_unit u;
+    ak_storage_volume vol;
+    ak_attr gpu;
+    world_dep_spec(w, &d, 1, &g, &u, &vol, &gpu);
+    ak_dec usd, before, after;
+    const ak_script_prices *sp = &w->fleet_prices[1];
+    ck_assert_int_eq(ak_pricing_script_usd(w->strs, sp, &g, &usd), 0);
+    ck_assert_int_eq(ak_pricing_script_rate(sp, usd, dec_of("1"), &before), 0);
+    ck_assert_int_eq(ak_pricing_script_rate(sp, usd, dec_of("0.3"), &after), 0);
+    int64_t n_before = 0, n_after = 0;
+    int64_t leases = 0;
+    while (step(s) == 1) {
+        if (w->leases_total == leases)
+            continue;
+        leases = w->leases_total;
+        for (uint32_t i = 0; i < w->ndeps; i++) {
+            const w_dep *dep = &w->deps[i];
+            if (dep->state != W_DEP_LEASED || dep->lease_us != w->now)
+                continue;
+            bool crashed = w->now >= 2 * DAY_US;
+            ak_dec want = crashed ? after : before;
+            REQUIRE(ak_dec_cmp(dep->lease_price, want) == 0, "day %g: lease at %.6f uakt",
+                    (double)w->now / DAY_US, (double)dep->lease_price.v * 1e-18);
+            REQUIRE(dep->lease_usd == (crashed ? 0.3 : 1.0), "lease_usd %g", dep->lease_usd);
+            n_before += !crashed;
+            n_after += crashed;
+        }
+    }
+    ck_assert_int_gt(n_before, 20);
+    ck_assert_int_gt(n_after, 20);
+    ck_assert_double_eq(w->usd_now, 0.3);
+    remove(csv);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(price_path_moves_usd_figures)
+{
+    /* a volatile GBM: the price moves every hour, and the run's USD flows are each converted
+     * at the price of their time (not at the end price) */
+    ak_scenario *sc = LOAD("akt_usd={\"process\":\"gbm\",\"start\":1,\"volatility\":2,"
+                           "\"step_hours\":1}",
+                           "duration_days=4");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    double lo = 1, hi = 1;
+    while (step(s) == 1) {
+        lo = w->usd_now < lo ? w->usd_now : lo;
+        hi = w->usd_now > hi ? w->usd_now : hi;
+    }
+    ck_assert_double_lt(lo, hi);
+    ak_sim_summary sum;
+    ak_sim_summarize(s, &sum);
+    ck_assert_double_eq(sum.akt_usd_start, 1);
+    ck_assert_double_eq(sum.akt_usd_end, w->usd_now);
+    ck_assert_double_gt(sum.income_usd, 0);
+    /* income in USD lies between the uakt income at the lowest and at the highest price */
+    double uakt = (double)w->total.income / 1e6;
+    ck_assert_double_ge(sum.income_usd, uakt * lo * 0.999);
+    ck_assert_double_le(sum.income_usd, uakt * hi * 1.001);
+    ck_assert_double_ne(sum.income_usd, uakt * w->usd_now);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+END_TEST
+
+static int64_t deployments_between(ak_scenario *sc, double from_day, double to_day)
+{
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    ck_assert_int_ge(ak_sim_run_until(s, (ak_usec)(from_day * DAY_US), INT64_MAX), 0);
+    int64_t d0 = w->total.deployments;
+    ck_assert_int_ge(ak_sim_run_until(s, (ak_usec)(to_day * DAY_US), INT64_MAX), 0);
+    int64_t n = w->total.deployments - d0;
+    ak_sim_destroy(s);
+    return n;
+}
+
+START_TEST(demand_spike_multiplies_arrivals)
+{
+    /* 30 arrivals a day (no failures, so no redeployments); a spike of 5x on day 3 */
+#define NO_FAILURES                                                                                \
+    "genesis.providers[0].reliability={\"time_to_failure_days\":10000,\"time_to_repair_hours\":1}"
+    ak_scenario *flat = LOAD("duration_days=5", NO_FAILURES);
+    ak_scenario *spiky = LOAD("duration_days=5", NO_FAILURES,
+                              "agents.tenants.demand={\"events\":[{\"kind\":\"spike\","
+                              "\"at_day\":3,\"days\":1,\"factor\":5}]}");
+#undef NO_FAILURES
+    int64_t before_flat = deployments_between(flat, 1, 3);
+    int64_t before_spiky = deployments_between(spiky, 1, 3);
+    int64_t in_flat = deployments_between(flat, 3, 4);
+    int64_t in_spiky = deployments_between(spiky, 3, 4);
+    /* outside the spike both are about 60 over two days; inside, about 30 against 150 */
+    ck_assert_int_gt(before_flat, 35);
+    ck_assert_int_gt(before_spiky, 35);
+    ck_assert_int_lt(before_spiky, 90);
+    ck_assert_int_gt(in_spiky, 3 * in_flat);
+    ck_assert_int_gt(in_spiky, 100);
+    ak_scenario_free(flat);
+    ak_scenario_free(spiky);
+}
+END_TEST
+
+START_TEST(price_response_turns_arrivals_away)
+{
+    /* the going price (about $1 to $2.5 per CPU-month here) against a reference of $0.25:
+     * with an arrival elasticity of 1 most arrivals stay away; against $1000 none does */
+    ak_scenario *dear = LOAD("agents.tenants.price_response={\"reference_usd_cpu_month\":0.25,"
+                             "\"arrival_elasticity\":1}",
+                             "duration_days=4");
+    ak_scenario *cheap = LOAD("agents.tenants.price_response={\"reference_usd_cpu_month\":"
+                              "1000,\"arrival_elasticity\":1}",
+                              "duration_days=4");
+    ak_sim *s = create(dear);
+    ak_world *w = s;
+    while (step(s) == 1)
+        ;
+    int64_t out = w->total.priced_out;
+    int64_t deployed = w->total.deployments;
+    ck_assert_int_gt(out, deployed);
+    ak_sim_destroy(s);
+    s = create(cheap);
+    w = s;
+    while (step(s) == 1)
+        ;
+    ck_assert_int_eq(w->total.priced_out, 0);
+    ck_assert_int_gt(w->total.deployments, deployed * 2);
+    ak_sim_destroy(s);
+    ak_scenario_free(dear);
+    ak_scenario_free(cheap);
+}
+END_TEST
+
 /* ---- governance -------------------------------------------------------------------------- */
 
 /* The take rate of uakt payments (percent) in the current params. */
@@ -879,6 +1039,13 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, losing_provider_exits_and_its_tenants_move);
     tcase_add_test(tc, profitable_fleet_attracts_entrants);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("price and demand");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, price_crash_raises_script_bids_in_uakt);
+    tcase_add_test(tc, price_path_moves_usd_figures);
+    tcase_add_test(tc, demand_spike_multiplies_arrivals);
+    tcase_add_test(tc, price_response_turns_arrivals_away);
     suite_add_tcase(s, tc);
     tc = tcase_create("governance");
     tcase_set_timeout(tc, 120);

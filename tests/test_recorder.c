@@ -256,6 +256,7 @@ static ak_rec_metrics sample(int64_t i)
         .active_providers = 50 + i,
         .providers_entered = i % 2,
         .providers_exited = i % 3,
+        .arrivals_priced_out = 7 * i,
     };
 }
 
@@ -505,6 +506,7 @@ static void check_sample(sqlite3_stmt *st, int64_t run_id, int64_t i)
     col_int(st, c++, m.active_providers);
     col_int(st, c++, m.providers_entered);
     col_int(st, c++, m.providers_exited);
+    col_int(st, c++, m.arrivals_priced_out);
     ck_assert_int_eq(sqlite3_column_count(st), c);
 }
 

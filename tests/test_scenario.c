@@ -403,7 +403,8 @@ START_TEST(unknown_and_duplicate_keys)
     ERR_SET("$.agents.tenants.arrivals_per_dya: unknown key (did you mean \"arrivals_per_day\"?)",
             "agents.tenants.arrivals_per_dya=3");
     ERR_SET("$.agents.tenants.zzz: unknown key (allowed: count, balance_akt, arrivals_per_day, "
-            "bid_window_s, deposit_days, top_up, workloads, choice, on_provider_failure)",
+            "bid_window_s, deposit_days, top_up, workloads, choice, on_provider_failure, demand, "
+            "price_response)",
             "agents.tenants.zzz=3");
     ERR_SET("$.extra: unknown key (allowed: name, description, rules, duration_days, seed, "
             "sample_interval_hours, akt_usd, consensus, genesis, agents)",
@@ -443,7 +444,9 @@ END_TEST
 START_TEST(wrong_types)
 {
     ERR_SET("$.duration_days: expected a number", "duration_days=\"x\"");
-    ERR_SET("$.akt_usd: expected a number", "akt_usd=[1]");
+    ERR_SET("$.akt_usd: expected a price in USD or a process like {\"process\": \"gbm\", "
+            "\"start\": 1.14, \"volatility\": 0.8}, found a list",
+            "akt_usd=[1]");
     ERR_SET("$.genesis: expected an object, found a number", "genesis=5");
     ERR_SET("$.agents: expected an object, found a string", "agents=none");
     ERR_SET("$.consensus: expected an object, found a list", "consensus=[]");
@@ -481,8 +484,9 @@ START_TEST(out_of_range)
     ERR_SET("$.duration_days: 0 is out of range: expected more than 0 and at most 36500", "duration_days=0");
     ERR_SET("$.duration_days: 36501 is out of range: expected more than 0 and at most 36500", "duration_days=36501");
     ERR_SET("$.duration_days: -1 is out of range: expected more than 0 and at most 36500", "duration_days=-1");
-    ERR_SET("$.akt_usd: inf is out of range: expected more than 0 and at most 1e+06", "akt_usd=1e400");
-    ERR_SET("$.akt_usd: 0 is out of range: expected more than 0 and at most 1e+06", "akt_usd=0");
+    ERR_SET("$.akt_usd: expected a finite number, found inf", "akt_usd=1e400");
+    ERR_SET("$.akt_usd: a price must be at least 0.000001 and at most 1000000 (USD per AKT)",
+            "akt_usd=0");
     ERR_SET("$.genesis.validators.count: integer out of range: expected one in [1, 1000]",
             "genesis.validators.count=0");
     ERR_SET("$.genesis.validators.count: integer out of range: expected one in [1, 1000]",
@@ -735,6 +739,18 @@ START_TEST(behaviour_keys)
     ERR_SET("$.agents.tenants.on_provider_failure.action: unknown action \"leav\" (did you "
             "mean \"leave\"?)",
             "agents.tenants.on_provider_failure={\"action\":\"leav\"}");
+    s = MUST_LOAD("agents.tenants.price_response={\"reference_usd_cpu_month\":2.5,"
+                  "\"budget_elasticity\":0.4}");
+    ck_assert(s->price_response);
+    ck_assert_double_eq(s->ref_cpu_month_usd, 2.5);
+    ck_assert_double_eq(s->arrival_elasticity, 0.5);
+    ck_assert_double_eq(s->budget_elasticity, 0.4);
+    ak_scenario_free(s);
+    ERR_SET("$.agents.tenants.price_response.reference_usd_cpu_month: required key is missing",
+            "agents.tenants.price_response={}");
+    ERR_SET("$.agents.tenants.price_response.budget_elasticity: 2 is out of range [0, 1]",
+            "agents.tenants.price_response={\"reference_usd_cpu_month\":1,"
+            "\"budget_elasticity\":2}");
     ERR_SET("$.agents.tenants.on_provider_failure: expected an object, found a boolean",
             "agents.tenants.on_provider_failure=true");
     ERR_SET("$.agents.tenants.on_provider_failure.detect_hours: its mean -1 is outside [0, 876000]",

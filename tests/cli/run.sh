@@ -585,7 +585,7 @@ for cmd in validate run; do
     sc_invalid "$cmd: unknown key" "$cmd" "$tmp/sc-typo.json" "$tmp/$cmd-2.db" "" \
         '$.agents.tenants.arrivals_per_dya: unknown key (did you mean "arrivals_per_day"?)'
     sc_invalid "$cmd: wrong type" "$cmd" "$tmp/sc-type.json" "$tmp/$cmd-3.db" "" \
-        '$.akt_usd: expected a number'
+        '$.akt_usd: expected a price in USD or a process'
     sc_invalid "$cmd: out-of-range value" "$cmd" "$tmp/sc-range.json" "$tmp/$cmd-4.db" "" \
         '$.genesis.validators.count: integer out of range: expected one in [1, 1000]'
     sc_invalid "$cmd: missing scenario file" "$cmd" "$tmp/no-such-scenario.json" "$tmp/$cmd-5.db" \
