@@ -5,10 +5,12 @@
  *   propose  At at_day the `holders` account (the community outside the model) submits the
  *            proposal with its whole deposit: MsgSubmitProposal with the scenario's param
  *            changes. Parameters change only this way, when the proposal passes on chain.
- *   vote     Each genesis validator decides once per proposal with the scenario's voter
- *            policy (models/vote.h) at a time drawn from vote_delay_days (by default uniform
- *            over the first 90 % of the voting period), from the "governance" stream; an
- *            offline validator then does not vote. Its vote carries its bonded tokens.
+ *   vote     Each genesis validator (and each delegator, when the scenario gives delegators
+ *            a voter policy) decides once per proposal with its class's voter policy
+ *            (models/vote.h) at a time drawn from vote_delay_days (by default uniform over the
+ *            first 90 % of the voting period), from the "governance" stream; an offline
+ *            validator then does not vote. A validator's vote carries its delegators' tokens
+ *            unless they vote themselves (the SDK's tally).
  *   end      At the voting period's end the model reads the outcome and writes the
  *            `proposals` row (or the final flush writes it, still open).
  */
@@ -104,7 +106,8 @@ int governance_after_block(ak_world *w)
         if (start < w->now)
             start = w->now;
         int rc;
-        for (uint32_t v = 0; v < w->nvals; v++) {
+        uint32_t voters = w->nvals + (w->sc->delegators_vote ? w->ndelegators : 0);
+        for (uint32_t v = 0; v < voters; v++) {
             double u = gsl_rng_uniform(w->rng_governance); /* one draw per voter, always */
             ak_usec delay;
             if (w->sc->has_vote_delay)
@@ -127,7 +130,7 @@ int governance_after_block(ak_world *w)
 int governance_vote(ak_world *w, uint32_t v, uint32_t handle)
 {
     const ak_proposal *p = proposal(w, handle);
-    const w_val *vs = &w->val_stats[v];
+    bool validator = v < w->nvals;
     /* the decision first, so the stream's use does not depend on what follows */
     const ak_app *app = w->app;
     const ak_bank *bank = ak_app_bank(app);
@@ -137,12 +140,13 @@ int governance_vote(ak_world *w, uint32_t v, uint32_t handle)
     double inflation = (double)ak_app_minter(app)->inflation.v * 1e-18;
     ak_vote_ctx ctx = ak_vote_context(ak_app_params(app), p->proposed, inflation,
                                       supply > 0 ? (double)bonded / (double)supply : NAN);
-    const ak_voter *voter = &w->sc->validator_voter;
+    const ak_voter *voter = validator ? &w->sc->validator_voter : &w->sc->delegator_voter;
     int option = voter->policy->decide(voter, &ctx, w->rng_governance);
-    if (option == 0 || vs->down > 0 || p->status != AK_PROPOSAL_VOTING_PERIOD)
+    if (option == 0 || (validator && w->val_stats[v].down > 0) ||
+        p->status != AK_PROPOSAL_VOTING_PERIOD)
         return 0;
     ak_msg m = {.type = AK_MSG_VOTE};
-    m.vote.voter = vs->addr;
+    m.vote.voter = validator ? w->val_stats[v].addr : w->delegators[v - w->nvals].addr;
     m.vote.proposal = p->id;
     m.vote.options[0] = (ak_weighted_option){(uint32_t)option, ak_dec_from_int(1)};
     m.vote.noptions = 1;

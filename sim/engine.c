@@ -227,6 +227,50 @@ static int set_params(ak_world *w, char *why, size_t cap)
     return ak_app_set_params(w->app, &p, why, cap);
 }
 
+/* Delegators and their genesis delegations: stakes and validators from their own stream (two
+ * draws each), the validator by a power law over the genesis order (models/delegator.c). */
+static int genesis_delegators(ak_world *w, char *why, size_t cap)
+{
+    const ak_scenario *sc = w->sc;
+    if (sc->ndelegators == 0 || sc->nvalidators == 0)
+        return 0;
+    w->delegators = calloc(sc->ndelegators, sizeof *w->delegators);
+    double *cum = malloc(sc->nvalidators * sizeof *cum);
+    gsl_rng *r = NULL;
+    int rc = !w->delegators || !cum ? AK_ENOMEM : 0;
+    if (!rc)
+        rc = ak_rng_stream(sc->seed, w->replication, AK_RNG_DELEGATORS, &r);
+    double total = 0;
+    for (uint32_t i = 0; !rc && i < sc->nvalidators; i++)
+        cum[i] = total += pow((double)(i + 1), -sc->delegator_alpha);
+    char name[32];
+    ak_tx_result res;
+    for (uint32_t i = 0; !rc && i < sc->ndelegators; i++) {
+        w_delegator *dl = &w->delegators[i];
+        snprintf(name, sizeof name, "del-%06u", i + 1);
+        int64_t stake = draw_pos(&sc->delegator_stake_akt, r, 1e6, 0);
+        double u = gsl_rng_uniform(r) * total;
+        uint32_t v = 0;
+        while (v + 1 < sc->nvalidators && u >= cum[v])
+            v++;
+        snprintf(why, cap, "val-%03u", v + 1);
+        if ((rc = intern(w, name, &dl->addr)) || (rc = intern(w, why, &dl->val)))
+            break;
+        why[0] = '\0';
+        if (stake > 0 &&
+            (rc = ak_app_genesis_delegation(w->app, dl->addr, dl->val, stake, &res))) {
+            snprintf(why, cap, "%s: genesis delegation of %s: %s", sc->file, name,
+                     rc == res.code ? res.detail : ak_err_name(rc));
+            break;
+        }
+    }
+    w->ndelegators = sc->ndelegators;
+    free(cum);
+    if (r)
+        gsl_rng_free(r);
+    return rc;
+}
+
 /* The dormant slots of the providers that may enter later (fleets with entry_exit): drawn
  * from their own stream, so that allowing entry shifts no other draw; in the buckets, but not
  * on chain and not in the capacity until they enter (models/market_entry.c). */
@@ -314,6 +358,8 @@ static int genesis(ak_world *w, char *why, size_t cap)
         }
     }
     gsl_rng_free(rv);
+    if ((rc = genesis_delegators(w, why, cap)))
+        return rc;
 
     /* providers */
     uint32_t slots = sc->nproviders + sc->nentrants; /* entrants' slots follow, dormant */
@@ -543,6 +589,8 @@ int ak_sim_create(const ak_scenario *sc, const ak_sim_opts *opts, ak_sim **out, 
         rc = governance_start(w);
     if (!rc)
         rc = entry_start(w);
+    if (!rc)
+        rc = delegators_start(w);
     if (rc) {
         if (!why[0])
             snprintf(why, cap, "%s: cannot set up the run: %s", sc->file, ak_err_name(rc));
@@ -584,6 +632,7 @@ void ak_sim_destroy(ak_sim *w)
     free(w->bids);
     free(w->mempool);
     free(w->val_stats);
+    free(w->delegators);
     free(w->online);
     free(w->flags);
     ak_map_fini(&w->dep_index);
@@ -1278,6 +1327,8 @@ static int dispatch(ak_world *w, const ak_sim_event *e)
     case W_EV_REVIEW: return fleet_review(w, d);
     case W_EV_JOIN: return provider_join(w, e->agent);
     case W_EV_PRICE: return price_step(w);
+    case W_EV_DELEGATORS: return delegators_review(w);
+    case W_EV_COMMISSION: return commission_review(w);
     default: return world_fail(w, "unknown event kind %u", e->kind);
     }
 }

@@ -703,10 +703,14 @@ static void read_validator_agents(jr *r, const cJSON *v, ak_scenario *s)
 {
     s->validators_online = true;
     s->val_unjail = true;
+    s->commission_policy = AK_SC_COMM_FIXED;
+    s->commission_review_days = 1;
+    s->commission_undercut = 0.01;
     if (!v)
         return;
     static const char *const vk[] = {"online", "time_to_failure_days", "time_to_repair_hours",
-                                     "outages", "double_sign_per_year", "unjail", NULL};
+                                     "outages", "double_sign_per_year", "unjail", "commission",
+                                     NULL};
     jr_object(r, v);
     jr_keys(r, v, vk);
     const cJSON *o = jr_opt(v, "online");
@@ -744,6 +748,62 @@ static void read_validator_agents(jr *r, const cJSON *v, ak_scenario *s)
     const cJSON *u = jr_opt(v, "unjail");
     if (u)
         s->val_unjail = jr_bool(r, u);
+    const cJSON *c = jr_opt(v, "commission");
+    if (c) {
+        static const char *const names[] = {"fixed", "competitive", "greedy", NULL};
+        const cJSON *pol = c;
+        if (cJSON_IsObject(c)) {
+            static const char *const ck[] = {"policy", "review_days", "undercut", NULL};
+            jr_keys(r, c, ck);
+            pol = jr_req(r, c, "policy");
+        } else if (!cJSON_IsString(c)) {
+            jr_fail(r, c, "expected a commission policy name or an object, found %s",
+                    jr_kind(c));
+        }
+        s->commission_policy = (ak_sc_commission)one_of(r, pol, names, "commission policy");
+        if (pol != c) {
+            s->commission_review_days = opt_positive(r, c, "review_days", 1, AK_SC_MAX_DAYS);
+            const cJSON *uc = jr_opt(c, "undercut");
+            if (uc && s->commission_policy != AK_SC_COMM_COMPETITIVE)
+                jr_fail(r, uc, "only the competitive policy takes this key");
+            s->commission_undercut = opt_num(r, c, "undercut", 0.01, 0, 1);
+        }
+    }
+}
+
+/* agents.delegators: stake spread over the validators, chasing a target yield. */
+static void read_delegators(jr *r, const cJSON *n, ak_scenario *s)
+{
+    s->delegator_alpha = 1;
+    s->target_apr = 0.10;
+    s->apr_band = 0.02;
+    s->delegator_review_days = 7;
+    s->unbond_share = 0.25;
+    s->restake = true;
+    s->switch_validator = true;
+    s->switch_gap = 0.05;
+    if (!n)
+        return;
+    static const char *const keys[] = {"count", "stake_akt", "alpha", "target_apr", "apr_band",
+                                       "review_days", "unbond_share", "restake", "switch_gap",
+                                       NULL};
+    jr_object(r, n);
+    jr_keys(r, n, keys);
+    s->ndelegators = (uint32_t)jr_int(r, jr_req(r, n, "count"), 0, AK_SC_MAX_DELEGATORS);
+    dist_in(r, jr_req(r, n, "stake_akt"), &s->delegator_stake_akt, 0, 1e9);
+    s->delegator_alpha = opt_num(r, n, "alpha", 1, 0, 10);
+    s->target_apr = opt_num(r, n, "target_apr", 0.10, 0, 10);
+    s->apr_band = opt_num(r, n, "apr_band", 0.02, 0, 10);
+    s->delegator_review_days = opt_positive(r, n, "review_days", 7, AK_SC_MAX_DAYS);
+    s->unbond_share = opt_num(r, n, "unbond_share", 0.25, 0, 1);
+    const cJSON *rs = jr_opt(n, "restake");
+    if (rs)
+        s->restake = jr_bool(r, rs);
+    const cJSON *sg = jr_opt(n, "switch_gap");
+    if (sg && cJSON_IsBool(sg) && !cJSON_IsTrue(sg))
+        s->switch_validator = false;
+    else if (sg)
+        s->switch_gap = num(r, sg, 0, 1);
 }
 
 /* A voter class: a policy name or {"policy": name, "turnout": p, "yes": w, ...}. */
@@ -820,12 +880,19 @@ static void read_governance(jr *r, const cJSON *n, ak_scenario *s)
     s->has_vote_delay = false;
     if (!n)
         return;
-    static const char *const keys[] = {"proposals", "validators", "vote_delay_days", NULL};
+    static const char *const keys[] = {"proposals", "validators", "delegators",
+                                       "vote_delay_days", NULL};
     jr_object(r, n);
     jr_keys(r, n, keys);
     const cJSON *v = jr_opt(n, "validators");
     if (v)
         read_voter(r, v, &s->validator_voter);
+    const cJSON *dv = jr_opt(n, "delegators");
+    if (dv) {
+        s->delegator_voter = (ak_voter){ak_voter_find("turnout"), 0.3, {0.85, 0.1, 0.05, 0}};
+        read_voter(r, dv, &s->delegator_voter);
+        s->delegators_vote = true;
+    }
     const cJSON *d = jr_opt(n, "vote_delay_days");
     if (d) {
         dist_in(r, d, &s->vote_delay_days, 0, AK_SC_MAX_DAYS);
@@ -843,12 +910,13 @@ static void read_governance(jr *r, const cJSON *n, ak_scenario *s)
 
 static void read_agents(jr *r, const cJSON *n, ak_scenario *s)
 {
-    static const char *const keys[] = {"tenants", "providers", "validators", "governance",
-                                       NULL};
+    static const char *const keys[] = {"tenants", "providers", "validators", "delegators",
+                                       "governance", NULL};
     jr_keys(r, n, keys);
     read_tenants(r, jr_req(r, n, "tenants"), s);
     read_providers(r, jr_opt(n, "providers"), s);
     read_validator_agents(r, jr_opt(n, "validators"), s);
+    read_delegators(r, jr_opt(n, "delegators"), s);
     read_governance(r, jr_opt(n, "governance"), s);
 }
 

@@ -43,6 +43,7 @@
 #define AK_SC_MAX_OUTAGES 64        /* scheduled correlated outages */
 #define AK_SC_MAX_PROPOSALS 32      /* scheduled governance proposals */
 #define AK_SC_MAX_CHANGES 16        /* param changes per proposal */
+#define AK_SC_MAX_DELEGATORS 1000000
 
 /* USD per month per resource unit: a provider's price targets or a tenant's budget. */
 typedef struct ak_sc_usd {
@@ -103,6 +104,9 @@ typedef struct ak_sc_proposal {
     int64_t deposit_uakt;
     bool expedited;
 } ak_sc_proposal;
+
+/* How validators set their commission (agents.validators.commission). */
+typedef enum { AK_SC_COMM_FIXED = 0, AK_SC_COMM_COMPETITIVE, AK_SC_COMM_GREEDY } ak_sc_commission;
 
 /* What a tenant does once it notices its provider is down (agents.tenants.on_provider_failure). */
 typedef enum { AK_SC_FAIL_STAY = 0, AK_SC_FAIL_LEAVE, AK_SC_FAIL_REDEPLOY } ak_sc_fail_action;
@@ -176,6 +180,19 @@ typedef struct ak_scenario {
     uint32_t nval_outages;
     double double_sign_per_year; /* per validator: a Poisson rate of double signing */
     bool val_unjail;        /* a jailed validator sends MsgUnjail once up and allowed */
+    ak_sc_commission commission_policy;
+    double commission_review_days, commission_undercut;
+    /* delegators (agents.delegators) */
+    uint32_t ndelegators;
+    ak_dist delegator_stake_akt;
+    double delegator_alpha;        /* P(validator of rank i) ~ i^-alpha */
+    double target_apr, apr_band;   /* unbond below target - band, restake at or above target */
+    double delegator_review_days, unbond_share;
+    bool restake, switch_validator;
+    double switch_gap;             /* redelegate when the validator's commission exceeds the
+                                      set's median by this much */
+    bool delegators_vote;
+    ak_voter delegator_voter;
     ak_sc_proposal proposals[AK_SC_MAX_PROPOSALS];
     uint32_t nproposals;
     ak_voter validator_voter;

@@ -51,6 +51,8 @@ enum {
     W_EV_REVIEW,        /* a fleet weighs income against cost (data: the fleet) */
     W_EV_JOIN,          /* a provider enters the market */
     W_EV_PRICE,         /* the AKT price takes its next step */
+    W_EV_DELEGATORS,    /* delegators weigh their yield */
+    W_EV_COMMISSION,    /* validators review their commission */
     W_EV_KINDS
 };
 enum { W_PRIO_PRICE = 5, W_PRIO_AGENT = 10, W_PRIO_BLOCK = 20, W_PRIO_SAMPLE = 30,
@@ -148,7 +150,15 @@ typedef struct w_val {
     uint32_t down;           /* failures and outages in progress: offline while > 0 */
     ak_usec down_since;
     int64_t failures, downtime_us, double_signs;
+    int64_t last_tokens;     /* greedy commission: its tokens at the last review */
 } w_val;
+
+/* A delegator (agents.delegators): one delegation at a time. */
+typedef struct w_delegator {
+    ak_addr addr;
+    ak_addr val;             /* the validator it delegates to */
+    int64_t unbonded, restaked, switches; /* uakt undelegated / delegated again; moves */
+} w_delegator;
 
 /* Counters of the current sampling period and of the whole run. */
 typedef struct w_flows {
@@ -205,6 +215,8 @@ typedef struct ak_world {
     ak_map validator_index;  /* addr -> val_stats */
     w_val *val_stats;
     uint32_t nvals;
+    w_delegator *delegators;
+    uint32_t ndelegators;
     bool *online;            /* per validator of the current set, for block production */
     uint8_t *flags;
     gsl_rng *rng_operators;  /* validator failures, repairs, outages, double signs */
@@ -375,6 +387,15 @@ int fleet_review(ak_world *w, uint32_t f);
 int provider_join(ak_world *w, uint32_t p);
 /* The lease of deployment d was closed by its provider: the tenant moves or leaves. */
 int tenant_provider_left(ak_world *w, uint32_t d);
+
+/* ---- delegators and commissions (models/delegator.c) ---- */
+
+int delegators_start(ak_world *w);
+int delegators_review(ak_world *w);
+int commission_review(ak_world *w);
+/* The staking APR now: inflation x (1 - community tax) / bonded ratio; NaN with nothing
+ * bonded. */
+double world_staking_apr(const ak_world *w);
 
 /* ---- governance (models/governance.c) ---- */
 

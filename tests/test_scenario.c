@@ -428,7 +428,7 @@ START_TEST(unknown_and_duplicate_keys)
     ERR_SET("$.agents.providers.reaction_sec: unknown key (did you mean \"reaction_s\"?)",
             "agents.providers.reaction_sec=2");
     ERR_SET("$.agents.validators.up: unknown key (allowed: online, time_to_failure_days, "
-            "time_to_repair_hours, outages, double_sign_per_year, unjail)",
+            "time_to_repair_hours, outages, double_sign_per_year, unjail, commission)",
             "agents.validators.up=true");
     ERR_SET("$.agents.validators.offline: unknown key (did you mean \"online\"?)",
             "agents.validators.offline=true");
@@ -795,6 +795,36 @@ START_TEST(behaviour_keys)
     ck_assert(s->val_unjail);
     ck_assert_double_eq(s->double_sign_per_year, 0);
     ak_scenario_free(s);
+    s = MUST_LOAD("agents.validators={\"commission\":{\"policy\":\"competitive\","
+                  "\"review_days\":2,\"undercut\":0.02}}",
+                  "agents.delegators={\"count\":10,\"stake_akt\":{\"dist\":\"pareto\","
+                  "\"scale\":100,\"shape\":1.5},\"alpha\":2,\"target_apr\":0.08,"
+                  "\"apr_band\":0.01,\"review_days\":3,\"unbond_share\":0.5,"
+                  "\"restake\":false,\"switch_gap\":false}",
+                  "agents.governance={\"delegators\":\"abstain\"}");
+    ck_assert_int_eq(s->commission_policy, AK_SC_COMM_COMPETITIVE);
+    ck_assert_double_eq(s->commission_review_days, 2);
+    ck_assert_double_eq(s->commission_undercut, 0.02);
+    ck_assert_uint_eq(s->ndelegators, 10);
+    ck_assert_double_eq(s->delegator_alpha, 2);
+    ck_assert_double_eq(s->target_apr, 0.08);
+    ck_assert_double_eq(s->apr_band, 0.01);
+    ck_assert_double_eq(s->delegator_review_days, 3);
+    ck_assert_double_eq(s->unbond_share, 0.5);
+    ck_assert(!s->restake);
+    ck_assert(!s->switch_validator);
+    ck_assert(s->delegators_vote);
+    ck_assert_str_eq(s->delegator_voter.policy->name, "abstain");
+    ak_scenario_free(s);
+    ERR_SET("$.agents.validators.commission: unknown commission policy \"greed\" (did you "
+            "mean \"greedy\"?)",
+            "agents.validators={\"commission\":\"greed\"}");
+    ERR_SET("$.agents.validators.commission.undercut: only the competitive policy takes this key",
+            "agents.validators={\"commission\":{\"policy\":\"greedy\",\"undercut\":0.1}}");
+    ERR_SET("$.agents.delegators.stake_akt: required key is missing",
+            "agents.delegators={\"count\":10}");
+    ERR_SET("$.agents.delegators.unbond_share: 2 is out of range [0, 1]",
+            "agents.delegators={\"count\":10,\"stake_akt\":1,\"unbond_share\":2}");
     ERR_SET("$.agents.validators: time_to_failure_days and time_to_repair_hours go together",
             "agents.validators={\"time_to_failure_days\":30}");
     ERR_SET("$.agents.validators.outages[0].power_share: required key is missing",
