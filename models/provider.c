@@ -82,7 +82,7 @@ int provider_bid(ak_world *w, uint32_t p, uint32_t d)
     world_dep_spec(w, dep, dep->units, &g, &u, &vol, &gpu);
     ak_dec rate, max;
     const ak_pricing_strategy *st = w->sc->fleets[pv->fleet].pricing.strategy;
-    int rc = st->price(w, p, &g, &rate);
+    int rc = st->price(w, p, &g, world_price_unit(w, dep->denom), &rate);
     if (rc == 0)
         rc = ak_dec_mul_int(dep->order_price, dep->units, &max);
     if (rc)
@@ -107,7 +107,7 @@ int provider_bid(ak_world *w, uint32_t p, uint32_t d)
     pv->bids++;
     ak_msg m = {.type = AK_MSG_CREATE_BID, .hint = dep->order_hint};
     m.create_bid.id = (ak_bid_id){w->tenants[dep->tenant].addr, dep->dseq, 1, 1, pv->addr};
-    m.create_bid.price = (ak_deccoin){w->uakt, rate};
+    m.create_bid.price = (ak_deccoin){dep->denom, rate};
     m.create_bid.deposit.amount = w->bid_deposit;
     m.create_bid.deposit.sources[0] = AK_SOURCE_BALANCE;
     m.create_bid.deposit.nsources = 1;

@@ -10,27 +10,31 @@
 
 /* USD targets per month at the current AKT price, per block (the price script's conversion). */
 static int usd_rate(const ak_world *w, const ak_script_prices *sp, const ak_group_spec *g,
-                    ak_dec *rate)
+                    ak_dec unit, ak_dec *rate)
 {
     ak_dec usd;
     int rc = ak_pricing_script_usd(w->strs, sp, g, &usd);
     if (rc == 0)
-        rc = ak_pricing_script_rate(sp, usd, w->akt_usd, rate);
+        rc = ak_pricing_script_rate(sp, usd, unit, rate);
     return rc ? rc : ak_dec_is_positive(*rate) ? 0 : AK_EINVAL;
 }
 
-static int price_script(const ak_world *w, uint32_t p, const ak_group_spec *g, ak_dec *rate)
+static int price_script(const ak_world *w, uint32_t p, const ak_group_spec *g, ak_dec unit,
+                        ak_dec *rate)
 {
-    return usd_rate(w, &w->fleet_prices[w->providers[p].fleet], g, rate);
+    return usd_rate(w, &w->fleet_prices[w->providers[p].fleet], g, unit, rate);
 }
 
-static int price_cost_plus(const ak_world *w, uint32_t p, const ak_group_spec *g, ak_dec *rate)
+static int price_cost_plus(const ak_world *w, uint32_t p, const ak_group_spec *g, ak_dec unit,
+                           ak_dec *rate)
 {
-    return usd_rate(w, &w->fleet_cost_plus[w->providers[p].fleet], g, rate);
+    return usd_rate(w, &w->fleet_cost_plus[w->providers[p].fleet], g, unit, rate);
 }
 
-static int price_scale(const ak_world *w, uint32_t p, const ak_group_spec *g, ak_dec *rate)
+static int price_scale(const ak_world *w, uint32_t p, const ak_group_spec *g, ak_dec unit,
+                       ak_dec *rate)
 {
+    (void)unit;
     return ak_pricing_scale(&w->fleet_scale[w->providers[p].fleet], g, rate);
 }
 
@@ -40,17 +44,17 @@ static const ak_sc_pricing *pricing_of(const ak_world *w, uint32_t p)
 }
 
 /* The base price times a factor, rounded to 6 decimals like the script's output. */
-static int times(const ak_world *w, uint32_t p, const ak_group_spec *g, double factor,
-                 ak_dec *rate)
+static int times(const ak_world *w, uint32_t p, const ak_group_spec *g, ak_dec unit,
+                 double factor, ak_dec *rate)
 {
     ak_dec base;
-    int rc = pricing_of(w, p)->base->price(w, p, g, &base);
+    int rc = pricing_of(w, p)->base->price(w, p, g, unit, &base);
     if (rc)
         return rc;
     if ((rc = ak_dec_mul(base, world_dec6(factor), rate)))
         return rc;
-    const __int128 unit = 1000000000000; /* 10^-6 */
-    *rate = ak_dec_from_raw((rate->v + unit / 2) / unit * unit);
+    const __int128 micro = 1000000000000; /* 10^-6 */
+    *rate = ak_dec_from_raw((rate->v + micro / 2) / micro * micro);
     return ak_dec_is_positive(*rate) ? 0 : AK_EINVAL;
 }
 
@@ -59,7 +63,8 @@ static double clamp(double x, double lo, double hi)
     return x < lo ? lo : x > hi ? hi : x;
 }
 
-static int price_adaptive(const ak_world *w, uint32_t p, const ak_group_spec *g, ak_dec *rate)
+static int price_adaptive(const ak_world *w, uint32_t p, const ak_group_spec *g, ak_dec unit,
+                          ak_dec *rate)
 {
     const w_provider *pv = &w->providers[p];
     const ak_sc_pricing *sp = pricing_of(w, p);
@@ -71,12 +76,13 @@ static int price_adaptive(const ak_world *w, uint32_t p, const ak_group_spec *g,
                 u = x;
         }
     double f = clamp(1 + sp->sensitivity * (u - sp->target), sp->min_factor, sp->max_factor);
-    return times(w, p, g, f, rate);
+    return times(w, p, g, unit, f, rate);
 }
 
-static int price_learning(const ak_world *w, uint32_t p, const ak_group_spec *g, ak_dec *rate)
+static int price_learning(const ak_world *w, uint32_t p, const ak_group_spec *g, ak_dec unit,
+                          ak_dec *rate)
 {
-    return times(w, p, g, w->providers[p].factor, rate);
+    return times(w, p, g, unit, w->providers[p].factor, rate);
 }
 
 static void learn_won(ak_world *w, uint32_t p)

@@ -5,8 +5,9 @@
  *   arrival  Arrivals are a Poisson process of rate arrivals_per_day (times the demand
  *            curve, models/demand.h) over the whole tenant population; with price_response,
  *            an arrival deploys only with probability min(1, (going / reference)^-e_a) and
- *            its budget follows the going price by (going / reference)^e_b. Each picks a
- *            tenant uniformly and a workload kind by weight, draws
+ *            its budget follows the going price by (going / reference)^e_b; a share
+ *            usdc_share of deployments pays in uusdc (USD-pegged: no AKT price in between).
+ *            Each picks a tenant uniformly and a workload kind by weight, draws
  *            the resources, the lifetime and the budget factor, and posts MsgCreateDeployment:
  *            one group of `units` identical units, priced at the workload's USD budget
  *            converted to uakt per block at the AKT price (the price script's conversion,
@@ -54,28 +55,28 @@ void world_dep_spec(const ak_world *w, const w_dep *d, uint32_t count, ak_group_
         u->gpu_attrs = (ak_attrs){gpu_attr, 1};
     }
     u->count = count;
-    u->price = (ak_deccoin){w->uakt, d->order_price};
+    u->price = (ak_deccoin){d->denom, d->order_price};
     g->name = w->name_group;
     g->units = u;
     g->nunits = 1;
 }
 
-/* Make sure tenant t holds at least `need` uakt, buying the difference from the holders. */
-static int ensure_balance(ak_world *w, w_tenant *t, ak_amount need)
+/* Make sure tenant t holds at least `need` of denom, buying the difference from the holders. */
+static int ensure_balance(ak_world *w, w_tenant *t, ak_denom denom, ak_amount need)
 {
-    ak_amount have = ak_bank_balance_of(ak_app_bank(w->app), t->addr, w->uakt);
+    ak_amount have = ak_bank_balance_of(ak_app_bank(w->app), t->addr, denom);
     if (have >= need)
         return 0;
     ak_msg m = {.type = AK_MSG_SEND};
     m.send.from = w->holders;
     m.send.to = t->addr;
-    m.send.amount = (ak_coin){w->uakt, need - have};
+    m.send.amount = (ak_coin){denom, need - have};
     return world_submit(w, &m, W_TX_PLAIN, 0);
 }
 
-static ak_deposit deposit_of(ak_world *w, ak_amount amount)
+static ak_deposit deposit_of(ak_denom denom, ak_amount amount)
 {
-    ak_deposit dep = {.amount = {w->uakt, amount}, .nsources = 1};
+    ak_deposit dep = {.amount = {denom, amount}, .nsources = 1};
     dep.sources[0] = AK_SOURCE_BALANCE;
     return dep;
 }
@@ -133,8 +134,9 @@ static double going_price(const ak_world *w)
     if (w->cpu_millis <= 0)
         return NAN;
     double blocks_month = 365.25 / 12 * 86400e6 / (double)w->block_us;
-    return (double)w->cpu_rate_raw * 1e-18 / (double)w->cpu_millis * 1000 * blocks_month / 1e6 *
-           w->usd_now;
+    double usd_block = (double)w->cpu_rate_raw * 1e-24 * w->usd_now +
+                       (double)w->cpu_rate_usdc_raw * 1e-24; /* uusdc: a dollar a million */
+    return usd_block / (double)w->cpu_millis * 1000 * blocks_month;
 }
 
 int tenant_arrival(ak_world *w)
@@ -158,6 +160,9 @@ int tenant_arrival(ak_world *w)
     double gpus = ak_dist_sample(&wl->gpus, r);
     double life = ak_dist_sample(&wl->lifetime_days, r);
     double factor = ak_dist_sample(&wl->budget_factor, r);
+    ak_denom denom = w->uakt;
+    if (sc->usdc_share > 0 && gsl_rng_uniform(r) < sc->usdc_share) /* drawn with usdc_share */
+        denom = w->uusdc;
     if (sc->price_response) {
         /* the going price against the reference: fewer arrivals deploy when it is dear, and
          * budgets follow it part of the way */
@@ -181,6 +186,7 @@ int tenant_arrival(ak_world *w)
         return AK_ENOMEM;
     w_dep *dep = &w->deps[d];
     dep->tenant = ti;
+    dep->denom = denom;
     dep->workload = k;
     dep->units = (uint32_t)world_round(units, 1, 10000);
     dep->need[W_CPU] = world_round(cpu, (int64_t)AK_SPEC_CPU_MIN, (int64_t)AK_SPEC_CPU_MAX);
@@ -218,7 +224,8 @@ static int deploy(ak_world *w, uint32_t d)
     if (rc == 0)
         rc = ak_dec_mul(usd, world_dec6(dep->budget_factor), &usd);
     if (rc == 0)
-        rc = ak_pricing_script_rate(&w->workload_budget[k], usd, w->akt_usd, &rate);
+        rc = ak_pricing_script_rate(&w->workload_budget[k], usd, world_price_unit(w, dep->denom),
+                                    &rate);
     if (rc)
         return world_fail(w, "tenant %s: cannot price a %s order: %s",
                           ak_strtab_get(w->strs, t->addr), wl->kind, ak_err_name(rc));
@@ -230,9 +237,10 @@ static int deploy(ak_world *w, uint32_t d)
     if (ak_dec_mul_int(rate, dep->units, &total))
         total = ak_dec_from_int(AK_SPEC_PRICE_MAX);
     ak_amount deposit = cost_of(w, total, sc->deposit_days);
-    if (deposit < w->min_deposit)
-        deposit = w->min_deposit;
-    if ((rc = ensure_balance(w, t, deposit)))
+    ak_amount min = dep->denom == w->uakt ? w->min_deposit : w->min_deposit_usdc;
+    if (deposit < min)
+        deposit = min;
+    if ((rc = ensure_balance(w, t, dep->denom, deposit)))
         return rc;
 
     /* the message, its arrays in the mempool's scratch memory */
@@ -249,7 +257,7 @@ static int deploy(ak_world *w, uint32_t d)
     m.create_deployment.ngroups = 1;
     m.create_deployment.hash_len = 32;
     memcpy(m.create_deployment.hash, &dep->dseq, sizeof dep->dseq);
-    m.create_deployment.deposit = deposit_of(w, deposit);
+    m.create_deployment.deposit = deposit_of(dep->denom, deposit);
     if ((rc = ak_map_put(&w->dep_index, ak_key2(t->addr, dep->dseq), d)))
         return rc;
     dep->state = W_DEP_SUBMITTED;
@@ -347,7 +355,7 @@ int tenant_topup(ak_world *w, uint32_t d)
     }
     w_tenant *t = &w->tenants[dep->tenant];
     ak_amount amount = cost_of(w, world_account_rate(w, a), sc->top_up_days);
-    int rc = ensure_balance(w, t, amount);
+    int rc = ensure_balance(w, t, dep->denom, amount);
     if (rc)
         return rc;
     ak_msg m = {.type = AK_MSG_ACCOUNT_DEPOSIT};
@@ -355,7 +363,7 @@ int tenant_topup(ak_world *w, uint32_t d)
     m.account_deposit.id.scope = AK_SCOPE_DEPLOYMENT;
     m.account_deposit.id.xid.owner = t->addr;
     m.account_deposit.id.xid.dseq = dep->dseq;
-    m.account_deposit.deposit = deposit_of(w, amount);
+    m.account_deposit.deposit = deposit_of(dep->denom, amount);
     if ((rc = world_submit(w, &m, W_TX_PLAIN, 0)))
         return rc;
     /* look again once the deposit is in */
@@ -400,6 +408,7 @@ static int move_or_leave(ak_world *w, uint32_t d, bool redeploy)
         n->need[k] = dep->need[k];
     n->lifetime_us = left > 1000000 ? left : 1000000;
     n->budget_factor = dep->budget_factor;
+    n->denom = dep->denom;
     t->redeployments++;
     return deploy(w, nd);
 }

@@ -331,13 +331,22 @@ static int genesis(ak_world *w, char *why, size_t cap)
     if ((rc = intern(w, "uakt", &w->uakt)) || (rc = intern(w, "holders", &w->holders)) ||
         (rc = intern(w, "akash", &w->name_group)) || (rc = intern(w, "default", &w->name_default)))
         return rc;
-    w->min_deposit = 0;
-    for (uint32_t i = 0; i < p->deployment.n_min_deposits; i++)
+    if ((rc = intern(w, "uusdc", &w->uusdc)))
+        return rc;
+    w->min_deposit = w->min_deposit_usdc = 0;
+    for (uint32_t i = 0; i < p->deployment.n_min_deposits; i++) {
         if (p->deployment.min_deposits[i].denom == w->uakt)
             w->min_deposit = p->deployment.min_deposits[i].amount;
+        if (p->deployment.min_deposits[i].denom == w->uusdc)
+            w->min_deposit_usdc = p->deployment.min_deposits[i].amount;
+    }
     w->bid_deposit = p->market.bid_min_deposit;
     if (sc->holders_uakt > 0 &&
         (rc = ak_app_genesis_balance(w->app, w->holders, (ak_coin){w->uakt, sc->holders_uakt})))
+        return rc;
+    if (sc->holders_uusdc > 0 &&
+        (rc = ak_app_genesis_balance(w->app, w->holders,
+                                     (ak_coin){w->uusdc, sc->holders_uusdc})))
         return rc;
 
     /* validators: stakes from their own stream, so fleets and tenants do not shift them */
@@ -701,7 +710,7 @@ static int record_lease(ak_world *w, const w_dep *d, int64_t closed_us, int64_t 
         .closed_us = closed_us,
         .closed_height = closed_h,
         .close_reason = closed_us >= 0 ? close_reason_name(reason) : NULL,
-        .denom = "uakt",
+        .denom = ak_strtab_get(w->strs, d->denom),
         .price_per_block = per_block,
         .price_usd_month = per_block * blocks_month / 1e6 * d->lease_usd,
         .cpu_millis = d->need[W_CPU] * d->units,
@@ -774,7 +783,7 @@ static int on_lease_created(ak_world *w, uint32_t d, const ak_event *ev)
     dep->order_hint = 0;
     dep->provider = bid->provider;
     dep->lease_price = cb->price.amount;
-    dep->lease_usd = w->usd_now;
+    dep->lease_usd = dep->denom == w->uakt ? w->usd_now : 1.0; /* USD per whole unit */
     dep->lease_us = w->now;
     dep->lease_height = w->height;
     w_provider *pv = &w->providers[bid->provider];
@@ -793,10 +802,12 @@ static int on_lease_created(ak_world *w, uint32_t d, const ak_event *ev)
     w->leases_total++;
     w->period.leases_created++;
     w->total.leases_created++;
-    if (ak_dec_add(w->active_rate, dep->lease_price, &w->active_rate))
+    bool usdc = dep->denom != w->uakt;
+    ak_dec *rate = usdc ? &w->active_rate_usdc : &w->active_rate;
+    if (ak_dec_add(*rate, dep->lease_price, rate))
         return world_fail(w, "the sum of lease prices overflows");
     if (dep->need[W_GPU] == 0) {
-        w->cpu_rate_raw += dep->lease_price.v;
+        *(usdc ? &w->cpu_rate_usdc_raw : &w->cpu_rate_raw) += dep->lease_price.v;
         w->cpu_millis += dep->need[W_CPU] * (int64_t)dep->units;
     }
     for (int k = 0; k < 4; k++)
@@ -823,12 +834,13 @@ static int on_lease_closed(ak_world *w, uint32_t d, const ak_event *ev)
     w->active_leases--;
     w->period.leases_closed++;
     w->total.leases_closed++;
-    ak_dec r;
-    if (ak_dec_sub(w->active_rate, dep->lease_price, &r))
+    bool usdc = dep->denom != w->uakt;
+    ak_dec *rate = usdc ? &w->active_rate_usdc : &w->active_rate, r;
+    if (ak_dec_sub(*rate, dep->lease_price, &r))
         return world_fail(w, "the sum of lease prices underflows");
-    w->active_rate = r;
+    *rate = r;
     if (dep->need[W_GPU] == 0) {
-        w->cpu_rate_raw -= dep->lease_price.v;
+        *(usdc ? &w->cpu_rate_usdc_raw : &w->cpu_rate_raw) -= dep->lease_price.v;
         w->cpu_millis -= dep->need[W_CPU] * (int64_t)dep->units;
     }
     for (int k = 0; k < 4; k++)
@@ -923,6 +935,16 @@ static int route(ak_world *w, const ak_event *ev)
         dep->closed = true;
         return 0;
     case AK_EV_ESCROW_WITHDRAW:
+        if (ev->denom == w->uusdc) {
+            dep->paid += ev->amount + ev->fee;
+            if (dep->provider != NONE)
+                w->providers[dep->provider].income_uusdc += ev->amount;
+            w->period.income_usdc += ev->amount;
+            w->period.take_usdc += ev->fee;
+            w->total.income_usdc += ev->amount;
+            w->total.take_usdc += ev->fee;
+            return 0;
+        }
         if (ev->denom != w->uakt)
             return 0;
         dep->paid += ev->amount + ev->fee;
@@ -940,10 +962,14 @@ static int route(ak_world *w, const ak_event *ev)
     case AK_EV_ESCROW_DEPOSIT:
         if (ev->state == AK_SCOPE_DEPLOYMENT && ev->denom == w->uakt)
             w->tenants[dep->tenant].deposited_uakt += ev->amount;
+        if (ev->state == AK_SCOPE_DEPLOYMENT && ev->denom == w->uusdc)
+            w->tenants[dep->tenant].deposited_uusdc += ev->amount;
         return 0;
     case AK_EV_ESCROW_REFUND:
         if (ev->state == AK_SCOPE_DEPLOYMENT && ev->denom == w->uakt)
             w->tenants[dep->tenant].refunded_uakt += ev->amount;
+        if (ev->state == AK_SCOPE_DEPLOYMENT && ev->denom == w->uusdc)
+            w->tenants[dep->tenant].refunded_uusdc += ev->amount;
         return 0;
     default:
         return 0;
@@ -1093,6 +1119,7 @@ static int block(ak_world *w)
     w->period.blocks++;
     w->total.blocks++;
     w->period.spend_raw += w->active_rate.v;
+    w->period.spend_usdc_raw += w->active_rate_usdc.v;
     if (w->price_moves)
         w->period.spend_usd += (double)w->active_rate.v * 1e-24 * w->usd_now;
     if (w->nmempool == 0)
@@ -1143,7 +1170,8 @@ static void lease_prices(ak_world *w, double *cpu_mean, double *cpu_med, double 
         const w_dep *dep = &w->deps[d];
         if (dep->state != W_DEP_LEASED)
             continue;
-        double usd_block = usd_of(w, dec_double(dep->lease_price));
+        double usd_block = dep->denom == w->uakt ? usd_of(w, dec_double(dep->lease_price))
+                                                 : dec_double(dep->lease_price) / 1e6;
         if (dep->need[W_GPU] > 0 && ng < n) {
             double v = usd_block * blocks_hour / (double)(dep->need[W_GPU] * dep->units);
             gpu[ng++] = v;
@@ -1237,6 +1265,15 @@ static void fill_metrics(ak_world *w, ak_rec_metrics *m)
         m->provider_income_usd = usd_of(w, (double)m->provider_income_uakt);
         m->take_usd = usd_of(w, (double)m->take_uakt);
     }
+    m->tenant_spend_uusdc =
+        (int64_t)(w->period.spend_usdc_raw / (__int128)1000000000000000000);
+    m->provider_income_uusdc = w->period.income_usdc;
+    m->take_uusdc = w->period.take_usdc;
+    if (w->sc->usdc_share > 0) { /* a uusdc is a millionth of a dollar */
+        m->tenant_spend_usd += (double)m->tenant_spend_uusdc / 1e6;
+        m->provider_income_usd += (double)m->provider_income_uusdc / 1e6;
+        m->take_usd += (double)m->take_uusdc / 1e6;
+    }
     m->akt_usd = w->usd_now;
     m->arrivals_priced_out = w->period.priced_out;
     chain_figures(w, m);
@@ -1265,6 +1302,7 @@ static int sample(ak_world *w)
     ak_rec_metrics m;
     fill_metrics(w, &m);
     w->total.spend_raw += w->period.spend_raw;
+    w->total.spend_usdc_raw += w->period.spend_usdc_raw;
     w->total.spend_usd += w->period.spend_usd;
     w->total.income_usd += w->period.income_usd;
     w->total.take_usd += w->period.take_usd;
@@ -1415,6 +1453,7 @@ int ak_sim_finish(ak_sim *w)
             .bids = p->bids,
             .leases_won = p->leases_won,
             .income_uakt = p->income_uakt,
+            .income_uusdc = p->income_uusdc,
             .failures = p->failures,
             .entered_us = p->entered_us,
             .exited_us = p->exited_us,
@@ -1435,6 +1474,8 @@ int ak_sim_finish(ak_sim *w)
             .orders_unmet = t->orders_unmet,
             .deposited_uakt = t->deposited_uakt,
             .refunded_uakt = t->refunded_uakt,
+            .deposited_uusdc = t->deposited_uusdc,
+            .refunded_uusdc = t->refunded_uusdc,
             .failures_noticed = t->failures_noticed,
             .redeployments = t->redeployments,
         };
@@ -1526,6 +1567,11 @@ void ak_sim_summarize(ak_sim *w, ak_sim_summary *s)
         s->income_usd = usd_of(w, (double)w->total.income);
         s->take_usd = usd_of(w, (double)w->total.take);
     }
+    __int128 spend_usdc = (w->total.spend_usdc_raw + w->period.spend_usdc_raw) /
+                          (__int128)1000000000000000000;
+    s->spend_usd += (double)spend_usdc / 1e6;
+    s->income_usd += (double)w->total.income_usdc / 1e6;
+    s->take_usd += (double)w->total.take_usdc / 1e6;
     s->akt_usd_start = w->sc->akt_usd;
     s->akt_usd_end = w->usd_now;
     s->supply_akt = (double)m.total_supply_uakt / 1e6;

@@ -60,7 +60,8 @@ static const char SCHEMA[] =
     "  providers_down INTEGER, provider_failures INTEGER, failures_noticed INTEGER,\n"
     "  validators_offline INTEGER, chain_halts INTEGER, halted_s REAL,\n"
     "  active_providers INTEGER, providers_entered INTEGER, providers_exited INTEGER,\n"
-    "  arrivals_priced_out INTEGER);\n"
+    "  arrivals_priced_out INTEGER, tenant_spend_uusdc INTEGER,\n"
+    "  provider_income_uusdc INTEGER, take_uusdc INTEGER);\n"
     "CREATE TABLE leases (\n"
     "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
     "  lease_id TEXT, tenant TEXT, provider TEXT, kind TEXT,\n"
@@ -78,12 +79,13 @@ static const char SCHEMA[] =
     "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
     "  provider TEXT, region TEXT, gpu_model TEXT,\n"
     "  cpu_millis INTEGER, memory_bytes INTEGER, storage_bytes INTEGER, gpus INTEGER,\n"
-    "  bids INTEGER, leases_won INTEGER, income_uakt INTEGER,\n"
+    "  bids INTEGER, leases_won INTEGER, income_uakt INTEGER, income_uusdc INTEGER,\n"
     "  failures INTEGER, downtime_hours REAL, entered_us INTEGER, exited_us INTEGER);\n"
     "CREATE TABLE tenants (\n"
     "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
     "  tenant TEXT, deployments INTEGER, leases INTEGER, orders_unmet INTEGER,\n"
     "  deposited_uakt INTEGER, refunded_uakt INTEGER,\n"
+    "  deposited_uusdc INTEGER, refunded_uusdc INTEGER,\n"
     "  failures_noticed INTEGER, redeployments INTEGER);\n"
     "CREATE TABLE validators (\n"
     "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
@@ -140,12 +142,13 @@ static const char *const STMT_SQL[S_COUNT] = {
     [S_END] = "UPDATE runs SET status = ?, message = ?, wall_seconds = ?, events = ?, "
               "blocks = ? WHERE run_id = ?",
     [S_METRICS] = "INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                  "?, ?, ?)",
     [S_LEASE] = "INSERT INTO leases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [S_ORDER] = "INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [S_PROVIDER] = "INSERT INTO providers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                   "?)",
-    [S_TENANT] = "INSERT INTO tenants VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   "?, ?)",
+    [S_TENANT] = "INSERT INTO tenants VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [S_VALIDATOR] = "INSERT INTO validators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [S_PROPOSAL] = "INSERT INTO proposals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
@@ -732,6 +735,9 @@ int ak_rec_write_metrics(ak_rec *rec, const ak_rec_metrics *m)
     b_int(&b, m->providers_entered);
     b_int(&b, m->providers_exited);
     b_int(&b, m->arrivals_priced_out);
+    b_int(&b, m->tenant_spend_uusdc);
+    b_int(&b, m->provider_income_uusdc);
+    b_int(&b, m->take_uusdc);
     return row_finish(rec, &b);
 }
 
@@ -794,6 +800,7 @@ int ak_rec_write_provider(ak_rec *rec, const ak_rec_provider *p)
     b_int(&b, p->bids);
     b_int(&b, p->leases_won);
     b_int(&b, p->income_uakt);
+    b_int(&b, p->income_uusdc);
     b_int(&b, p->failures);
     b_dbl(&b, p->downtime_hours);
     b_opt(&b, p->entered_us);
@@ -813,6 +820,8 @@ int ak_rec_write_tenant(ak_rec *rec, const ak_rec_tenant *t)
     b_int(&b, t->orders_unmet);
     b_int(&b, t->deposited_uakt);
     b_int(&b, t->refunded_uakt);
+    b_int(&b, t->deposited_uusdc);
+    b_int(&b, t->refunded_uusdc);
     b_int(&b, t->failures_noticed);
     b_int(&b, t->redeployments);
     return row_finish(rec, &b);

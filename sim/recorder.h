@@ -84,6 +84,7 @@ typedef struct ak_rec_metrics {
     int64_t active_providers;     /* in the market at the sample */
     int64_t providers_entered, providers_exited; /* in the period */
     int64_t arrivals_priced_out;  /* arrivals that did not deploy at the going price */
+    int64_t tenant_spend_uusdc, provider_income_uusdc, take_uusdc; /* uusdc leases, period */
 } ak_rec_metrics;
 
 /* One row of `leases`, written when the lease closes or, for leases open at the end, by the
@@ -118,6 +119,7 @@ typedef struct ak_rec_provider {
     int64_t cpu_millis, memory_bytes, storage_bytes, gpus; /* capacity */
     int64_t bids, leases_won;
     int64_t income_uakt;      /* paid to it over the run (after take) */
+    int64_t income_uusdc;
     int64_t failures;         /* times it went down */
     double downtime_hours;    /* down over the run */
     int64_t entered_us, exited_us; /* -1 (NULL): in the market from genesis / to the end */
@@ -129,6 +131,7 @@ typedef struct ak_rec_tenant {
     int64_t deployments, leases, orders_unmet;
     int64_t deposited_uakt;   /* escrow deposits and top-ups */
     int64_t refunded_uakt;    /* escrow returned to it */
+    int64_t deposited_uusdc, refunded_uusdc;
     int64_t failures_noticed, redeployments;
 } ak_rec_tenant;
 

@@ -471,7 +471,7 @@ static void read_fleet(jr *r, const cJSON *n, ak_sc_fleet *f)
 static void read_genesis(jr *r, const cJSON *n, ak_scenario *s, ak_strtab *scratch)
 {
     static const char *const keys[] = {"time", "params", "inflation", "holders_akt",
-                                       "validators", "providers", NULL};
+                                       "holders_usdc", "validators", "providers", NULL};
     jr_keys(r, n, keys);
     const cJSON *t = jr_opt(n, "time");
     s->genesis_time = t ? jv_time(r, t) : DEFAULT_GENESIS_TIME;
@@ -491,6 +491,7 @@ static void read_genesis(jr *r, const cJSON *n, ak_scenario *s, ak_strtab *scrat
             jr_fail(r, inf, "inflation above 1 (100 %%)");
     }
     s->holders_uakt = (int64_t)(opt_num(r, n, "holders_akt", 0, 0, 1e12) * 1e6);
+    s->holders_uusdc = (int64_t)(opt_num(r, n, "holders_usdc", 0, 0, 1e12) * 1e6);
     read_validators(r, jr_req(r, n, "validators"), s);
     const cJSON *fl = jr_array(r, jr_req(r, n, "providers"));
     int len = jr_len(fl);
@@ -596,11 +597,12 @@ static void read_tenants(jr *r, const cJSON *n, ak_scenario *s)
     static const char *const keys[] = {"count", "balance_akt", "arrivals_per_day",
                                        "bid_window_s", "deposit_days", "top_up", "workloads",
                                        "choice", "on_provider_failure", "demand",
-                                       "price_response", NULL};
+                                       "price_response", "usdc_share", NULL};
     jr_keys(r, n, keys);
     s->ntenants = (uint32_t)jr_int(r, jr_req(r, n, "count"), 1, AK_SC_MAX_TENANTS);
     dist_in(r, jr_req(r, n, "balance_akt"), &s->tenant_balance_akt, 0, 1e9);
     s->arrivals_per_day = positive(r, jr_req(r, n, "arrivals_per_day"), 1e7);
+    s->usdc_share = opt_num(r, n, "usdc_share", 0, 0, 1);
     const cJSON *pr = jr_opt(n, "price_response");
     if (pr) {
         static const char *const pk[] = {"reference_usd_cpu_month", "arrival_elasticity",
@@ -993,6 +995,19 @@ static void cross_check(jr *r, ak_scenario *s, ak_strtab *scratch)
                     "the proposer (the holders account) has %g AKT, less than the deposit of "
                     "%g AKT: raise genesis.holders_akt",
                     (double)s->holders_uakt / 1e6, (double)pr->deposit_uakt / 1e6);
+    }
+    if (s->usdc_share > 0) {
+        const cJSON *us = jr_opt(jr_opt(jr_opt(s->root, "agents"), "tenants"), "usdc_share");
+        bool listed = false;
+        for (uint32_t k = 0; k < p.deployment.n_min_deposits; k++)
+            listed = listed ||
+                     strcmp(ak_strtab_get(scratch, p.deployment.min_deposits[k].denom), "uusdc") == 0;
+        if (!listed)
+            jr_fail(r, us, "deployments in uusdc need the denom in the deployment params' "
+                           "min_deposits (genesis.params.deployment.min_deposits, e.g. "
+                           "[\"500000uakt\", \"5000000uusdc\"])");
+        if (s->holders_uusdc <= 0)
+            jr_fail(r, us, "tenants buy their USDC from the holders: set genesis.holders_usdc");
     }
     if (s->max_bids_per_order == 0)
         s->max_bids_per_order = p.market.order_max_bids;

@@ -142,6 +142,7 @@ typedef struct ak_scenario {
     bool has_inflation;
     ak_dec inflation;
     int64_t holders_uakt;   /* supply held by accounts the run does not model ("holders") */
+    int64_t holders_uusdc;  /* USDC they hold, for tenants paying in USDC */
     uint32_t nvalidators;
     ak_dist validator_stake_akt;
     ak_dec commission, max_commission, max_change;
@@ -155,6 +156,7 @@ typedef struct ak_scenario {
     ak_dist tenant_balance_akt;
     double arrivals_per_day;
     ak_demand demand;       /* the multiplier of arrivals_per_day over time; owned */
+    double usdc_share;      /* share of deployments paying in uusdc (the rest in uakt) */
     bool price_response;    /* arrivals and budgets respond to the going price */
     double ref_cpu_month_usd, arrival_elasticity, budget_elasticity;
     int64_t bid_window_us;

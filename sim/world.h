@@ -76,6 +76,7 @@ typedef struct w_provider {
     int64_t cap[4], free[4]; /* W_CPU, W_MEM, W_STORAGE, W_GPU */
     int64_t bids, leases_won;
     int64_t income_uakt;
+    int64_t income_uusdc;
     double factor;           /* learning pricing: the factor on its base price */
     uint32_t state;          /* W_PROV_*: active, or not (yet, or any more) in the market */
     uint32_t losses;         /* entry_exit: losing reviews in a row */
@@ -96,6 +97,7 @@ typedef struct w_tenant {
     uint64_t next_dseq;
     int64_t deployments, leases, orders_unmet;
     int64_t deposited_uakt, refunded_uakt;
+    int64_t deposited_uusdc, refunded_uusdc;
     int64_t failures_noticed, redeployments;
     int64_t priced_out;      /* arrivals that did not deploy at the going price */
 } w_tenant;
@@ -124,6 +126,7 @@ typedef struct w_dep {
     uint32_t units;
     int64_t need[4];         /* per unit: millicpu, bytes, bytes, GPUs */
     double budget_factor;    /* the order budget's factor (kept for a redeployment) */
+    ak_denom denom;          /* what it pays in: uakt or uusdc (USD-pegged) */
     uint32_t pnext, pprev;   /* the provider's list of leased deployments */
     ak_dec order_price;      /* per unit per block, uakt */
     int64_t created_us, order_us, lifetime_us;
@@ -163,7 +166,9 @@ typedef struct w_delegator {
 /* Counters of the current sampling period and of the whole run. */
 typedef struct w_flows {
     __int128 spend_raw;      /* lease cost accrued, Dec raw units (x 10^18 uakt) */
+    __int128 spend_usdc_raw; /* the same for uusdc leases */
     int64_t income, take;
+    int64_t income_usdc, take_usdc; /* uusdc */
     int64_t orders_unmet, deployments, leases_created, leases_closed;
     int64_t provider_failures, failures_noticed; /* went down; noticed by a tenant */
     int64_t halts, halted_us; /* chain halts begun; time halted (counted when it resumes) */
@@ -192,13 +197,16 @@ typedef struct ak_world {
     ak_addr holders;
     ak_str name_group, name_default; /* "akash" (group name), "default" (storage volume) */
     ak_amount min_deposit;   /* the deployment module's minimum uakt deposit */
+    ak_denom uusdc;          /* the USDC denom as scenarios name it */
+    ak_amount min_deposit_usdc; /* ... and its minimum deposit (0: not allowed) */
     ak_coin bid_deposit;     /* the market's bid_min_deposit */
     ak_dec akt_usd;          /* the AKT price as the price script sees it (6 decimals) */
     double usd_now;          /* the AKT price, USD */
     ak_price_state price;    /* the price path */
     bool price_moves;        /* the process is not constant */
     gsl_rng *rng_price;
-    __int128 cpu_rate_raw;   /* active CPU-only leases: sum of prices per block, Dec raw */
+    __int128 cpu_rate_raw;   /* active CPU-only leases: sum of uakt prices per block, Dec raw */
+    __int128 cpu_rate_usdc_raw; /* ... and of uusdc prices */
     int64_t cpu_millis;      /* ... and of their millicpu */
     ak_attr workload_gpu_attr[AK_SC_MAX_WORKLOADS]; /* vendor/nvidia/model/<m> = true */
 
@@ -268,7 +276,8 @@ typedef struct ak_world {
     int64_t providers_down;
     int64_t active_providers; /* in the market (not dormant, joining or gone) */
     int64_t leased[4], capacity[4];
-    ak_dec active_rate;      /* sum of active lease prices per block */
+    ak_dec active_rate;      /* sum of active uakt lease prices per block */
+    ak_dec active_rate_usdc; /* sum of active uusdc lease prices per block */
     w_flows period, total;
     ak_usec last_sample_us;  /* time of the last metrics row (0: none yet) */
     int64_t leases_total, tx_failed;
@@ -282,6 +291,13 @@ typedef struct ak_world {
 } ak_world;
 
 /* ---- small conversions shared by the engine and the models ---- */
+
+/* The AKT price a deployment's prices are converted at: the current one for uakt, zero
+ * (USD-pegged, ak_pricing_script_rate) for uusdc. */
+static inline ak_dec world_price_unit(const ak_world *w, ak_denom denom)
+{
+    return denom == w->uakt ? w->akt_usd : ak_dec_zero();
+}
 
 /* A Dec from a model quantity (a USD target, a factor, the AKT price), rounded to 6 decimals. */
 static inline ak_dec world_dec6(double x)

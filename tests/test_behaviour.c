@@ -577,7 +577,7 @@ static ak_dec bid_price(ak_world *w, uint32_t p, uint32_t units)
     world_dep_spec(w, &d, units, &g, &u, &vol, &gpu);
     const ak_pricing_strategy *st = w->sc->fleets[w->providers[p].fleet].pricing.strategy;
     ak_dec rate;
-    ck_assert_int_eq(st->price(w, p, &g, &rate), 0);
+    ck_assert_int_eq(st->price(w, p, &g, w->akt_usd, &rate), 0);
     return rate;
 }
 
@@ -1083,6 +1083,70 @@ START_TEST(commission_policies)
 }
 END_TEST
 
+START_TEST(usdc_leases_pay_in_dollars_with_their_take)
+{
+    /* half the deployments pay in uusdc: priced at the USD targets with no AKT price in
+     * between, and their withdrawals pay the default take rate (20 %) against 2 % for uakt */
+    ak_scenario *sc = LOAD("genesis.params={\"deployment\":{\"min_deposits\":[\"500000uakt\","
+                           "\"5000000uusdc\"]}}",
+                           "genesis.holders_usdc=1000000", "agents.tenants.usdc_share=0.5",
+                           "genesis.providers[0].count=0", "duration_days=3",
+                           "agents.providers.withdrawal_period_hours=1");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    w_dep d = {.units = 1, .denom = w->uusdc};
+    d.need[W_CPU] = 1000;
+    d.need[W_MEM] = 1LL << 30;
+    d.need[W_STORAGE] = 1LL << 30;
+    ak_group_spec g;
+    ak_resource_unit u;
+    ak_storage_volume vol;
+    ak_attr gpu;
+    world_dep_spec(w, &d, 1, &g, &u, &vol, &gpu);
+    ak_dec usd, want_usdc;
+    const ak_script_prices *sp = &w->fleet_prices[1];
+    ck_assert_int_eq(ak_pricing_script_usd(w->strs, sp, &g, &usd), 0);
+    ck_assert_int_eq(ak_pricing_script_rate(sp, usd, ak_dec_zero(), &want_usdc), 0);
+    int64_t n_usdc = 0, n_uakt = 0, fees = 0;
+    int64_t leases = 0;
+    while (step(s) == 1) {
+        size_t n;
+        const ak_event *ev = ak_app_events(w->app, &n);
+        for (size_t i = 0; i < n && ak_app_height(w->app) == ak_sim_height(s); i++) {
+            if (ev[i].type != AK_EV_ESCROW_WITHDRAW || ev[i].amount + ev[i].fee < 1000)
+                continue;
+            double share = (double)ev[i].fee / (double)(ev[i].amount + ev[i].fee);
+            double rate = ev[i].denom == w->uusdc ? 0.20 : 0.02;
+            REQUIRE(fabs(share - rate) < 0.002, "fee share %g in %s", share,
+                    ak_strtab_get(w->strs, ev[i].denom));
+            fees++;
+        }
+        if (w->leases_total == leases)
+            continue;
+        leases = w->leases_total;
+        for (uint32_t i = 0; i < w->ndeps; i++) {
+            const w_dep *dep = &w->deps[i];
+            if (dep->state != W_DEP_LEASED || dep->lease_us != w->now)
+                continue;
+            if (dep->denom == w->uusdc) {
+                REQUIRE(ak_dec_cmp(dep->lease_price, want_usdc) == 0, "uusdc lease at %.6f",
+                        (double)dep->lease_price.v * 1e-18);
+                n_usdc++;
+            } else {
+                n_uakt++;
+            }
+        }
+    }
+    ck_assert_int_gt(n_usdc, 20);
+    ck_assert_int_gt(n_uakt, 20);
+    ck_assert_int_gt(fees, 40);
+    ck_assert_int_gt(w->total.income_usdc, 0);
+    ck_assert_int_gt(w->total.take_usdc, w->total.income_usdc / 5);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+END_TEST
+
 /* ---- governance -------------------------------------------------------------------------- */
 
 /* The take rate of uakt payments (percent) in the current params. */
@@ -1215,6 +1279,7 @@ static Suite *suite(void)
     tcase_add_test(tc, price_path_moves_usd_figures);
     tcase_add_test(tc, demand_spike_multiplies_arrivals);
     tcase_add_test(tc, price_response_turns_arrivals_away);
+    tcase_add_test(tc, usdc_leases_pay_in_dollars_with_their_take);
     suite_add_tcase(s, tc);
     tc = tcase_create("delegators");
     tcase_set_timeout(tc, 120);

@@ -257,6 +257,9 @@ static ak_rec_metrics sample(int64_t i)
         .providers_entered = i % 2,
         .providers_exited = i % 3,
         .arrivals_priced_out = 7 * i,
+        .tenant_spend_uusdc = 1000 * i,
+        .provider_income_uusdc = 800 * i,
+        .take_uusdc = 200 * i,
     };
 }
 
@@ -322,6 +325,7 @@ static const ak_rec_provider PROVIDER = {
     .bids = 40,
     .leases_won = 12,
     .income_uakt = 7350000,
+    .income_uusdc = 125000,
     .failures = 3,
     .downtime_hours = 7.25,
     .entered_us = 86400000000,
@@ -335,6 +339,8 @@ static const ak_rec_tenant TENANT = {
     .orders_unmet = 1,
     .deposited_uakt = 15000000,
     .refunded_uakt = 4000000,
+    .deposited_uusdc = 5000000,
+    .refunded_uusdc = 250000,
     .failures_noticed = 2,
     .redeployments = 1,
 };
@@ -507,6 +513,9 @@ static void check_sample(sqlite3_stmt *st, int64_t run_id, int64_t i)
     col_int(st, c++, m.providers_entered);
     col_int(st, c++, m.providers_exited);
     col_int(st, c++, m.arrivals_priced_out);
+    col_int(st, c++, m.tenant_spend_uusdc);
+    col_int(st, c++, m.provider_income_uusdc);
+    col_int(st, c++, m.take_uusdc);
     ck_assert_int_eq(sqlite3_column_count(st), c);
 }
 
@@ -644,6 +653,7 @@ START_TEST(complete_run_round_trip)
     col_int(st, c++, PROVIDER.bids);
     col_int(st, c++, PROVIDER.leases_won);
     col_int(st, c++, PROVIDER.income_uakt);
+    col_int(st, c++, PROVIDER.income_uusdc);
     col_int(st, c++, PROVIDER.failures);
     col_dbl(st, c++, PROVIDER.downtime_hours);
     col_int(st, c++, PROVIDER.entered_us);
@@ -660,6 +670,8 @@ START_TEST(complete_run_round_trip)
     col_int(st, c++, TENANT.orders_unmet);
     col_int(st, c++, TENANT.deposited_uakt);
     col_int(st, c++, TENANT.refunded_uakt);
+    col_int(st, c++, TENANT.deposited_uusdc);
+    col_int(st, c++, TENANT.refunded_uusdc);
     col_int(st, c++, TENANT.failures_noticed);
     col_int(st, c++, TENANT.redeployments);
     ck_assert_int_eq(sqlite3_column_count(st), c);

@@ -404,7 +404,7 @@ START_TEST(unknown_and_duplicate_keys)
             "agents.tenants.arrivals_per_dya=3");
     ERR_SET("$.agents.tenants.zzz: unknown key (allowed: count, balance_akt, arrivals_per_day, "
             "bid_window_s, deposit_days, top_up, workloads, choice, on_provider_failure, demand, "
-            "price_response)",
+            "price_response, usdc_share)",
             "agents.tenants.zzz=3");
     ERR_SET("$.extra: unknown key (allowed: name, description, rules, duration_days, seed, "
             "sample_interval_hours, akt_usd, consensus, genesis, agents)",
@@ -746,6 +746,17 @@ START_TEST(behaviour_keys)
     ck_assert_double_eq(s->arrival_elasticity, 0.5);
     ck_assert_double_eq(s->budget_elasticity, 0.4);
     ak_scenario_free(s);
+    ERR_SET("$.agents.tenants.usdc_share: deployments in uusdc need the denom in the deployment "
+            "params' min_deposits (genesis.params.deployment.min_deposits, e.g. [\"500000uakt\", "
+            "\"5000000uusdc\"])",
+            "agents.tenants.usdc_share=0.3", "genesis.holders_usdc=100");
+    ERR_SET("$.agents.tenants.usdc_share: tenants buy their USDC from the holders: set "
+            "genesis.holders_usdc",
+            "agents.tenants.usdc_share=0.3",
+            "genesis.params={\"deployment\":{\"min_deposits\":[\"500000uakt\","
+            "\"5000000uusdc\"]}}");
+    ERR_SET("$.agents.tenants.usdc_share: 1.5 is out of range [0, 1]",
+            "agents.tenants.usdc_share=1.5");
     ERR_SET("$.agents.tenants.price_response.reference_usd_cpu_month: required key is missing",
             "agents.tenants.price_response={}");
     ERR_SET("$.agents.tenants.price_response.budget_elasticity: 2 is out of range [0, 1]",
