@@ -61,10 +61,19 @@ void world_dep_spec(const ak_world *w, const w_dep *d, uint32_t count, ak_group_
     g->nunits = 1;
 }
 
-/* Make sure tenant t holds at least `need` of denom, buying the difference from the holders. */
+/* Make sure tenant t holds at least `need` of denom for a message of the next block, buying
+ * the difference from the holders. What its earlier messages of the same block will spend is
+ * not there any more (two deployments of one tenant in one block). */
 static int ensure_balance(ak_world *w, w_tenant *t, ak_denom denom, ak_amount need)
 {
     ak_amount have = ak_bank_balance_of(ak_app_bank(w->app), t->addr, denom);
+    bool usdc = denom != w->uakt;
+    if (t->pending_height != w->height + 1) {
+        t->pending_height = w->height + 1;
+        t->pending[0] = t->pending[1] = 0;
+    }
+    have -= t->pending[usdc];
+    t->pending[usdc] += need;
     if (have >= need)
         return 0;
     ak_msg m = {.type = AK_MSG_SEND};

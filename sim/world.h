@@ -100,6 +100,8 @@ typedef struct w_tenant {
     int64_t deposited_uusdc, refunded_uusdc;
     int64_t failures_noticed, redeployments;
     int64_t priced_out;      /* arrivals that did not deploy at the going price */
+    ak_height pending_height; /* the block its pending spends are for */
+    ak_amount pending[2];    /* uakt, uusdc its messages of that block will spend */
 } w_tenant;
 
 enum { W_BID_RESERVED = 1, W_BID_LEASED, W_BID_RELEASED };
