@@ -673,6 +673,52 @@ if expect "validate baseline" 0 validate "$baseline"; then
         bad "validate baseline" "printed '$(cat "$out")'"
     fi
 fi
+# every shipped scenario validates
+for sc in "$root"/scenarios/*.json; do
+    name="validate shipped $(basename "$sc")"
+    if expect "$name" 0 validate "$sc"; then
+        if grep -q "^$sc: valid scenario " "$out" && [ ! -s "$err" ]; then
+            ok "$name"
+        else
+            bad "$name" "printed '$(cat "$out")'"
+        fi
+    fi
+done
+
+# the question scenarios show their defining effect (whole runs of the three short ones)
+if expect "run validator-outage" 0 run --quiet "$root/scenarios/validator-outage.json" \
+    -o "$tmp/outage.db"; then
+    got=$("$python" -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+print(*c.execute("SELECT sum(chain_halts), round(sum(halted_s)), max(validators_offline) > 0 FROM metrics").fetchone())' "$tmp/outage.db")
+    # one halt of two hours, less the few seconds before the first block that could not commit
+    case $got in
+    "1 "71[9][0-9].0" 1" | "1 7200.0 1") ok "run validator-outage" ;;
+    *) bad "run validator-outage" "halts, seconds halted, validators offline: $got" ;;
+    esac
+fi
+if expect "run take-rate-vote" 0 run --quiet "$root/scenarios/take-rate-vote.json" \
+    -o "$tmp/vote.db"; then
+    got=$("$python" -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+print(*c.execute("SELECT count(*), min(status), min(messages) FROM proposals").fetchone())' "$tmp/vote.db")
+    case $got in
+    '1 passed [{"module":"take","param":"denom_take_rates","value":{"uakt":10}}]')
+        ok "run take-rate-vote" ;;
+    *) bad "run take-rate-vote" "proposals: $got" ;;
+    esac
+fi
+if expect "run akt-crash (40 days)" 0 run --quiet "$root/scenarios/akt-crash.json" \
+    --set duration_days=40 -o "$tmp/crash.db"; then
+    got=$("$python" -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+r = c.execute("SELECT akt_usd FROM metrics ORDER BY t_us").fetchall()
+print(round(r[29][0], 2), round(r[36][0], 2))' "$tmp/crash.db")
+    # the CSV path: $0.50 on day 30, $0.15 on day 37
+    if [ "$got" = "0.5 0.15" ]; then ok "run akt-crash (40 days)"
+    else bad "run akt-crash (40 days)" "AKT on days 30 and 37: $got"; fi
+fi
+
 if expect "validate with --set" 0 validate "$tmp/small.json" --set duration_days=2 \
     --set=agents.tenants.count=25 --set 'genesis.providers[0].count=7'; then
     if grep -qF "valid scenario \"small\": 2 days, 2 validators, 8 providers in 2 fleets, 25 tenants, 2 workloads" "$out"; then
