@@ -11,7 +11,8 @@
  *   entry   When the fleet as a whole earns at least enter_above times its cost,
  *           max(1, round(entry_rate x active providers)) dormant slots decide to enter; each
  *           joins lag_days later with MsgCreateProvider and a transfer of the fleet's
- *           balance_akt from the holders (for bid deposits), and bids from then on.
+ *           balance_akt from the holders (for bid deposits), has its attributes signed by
+ *           the fleet's auditors, and bids from then on.
  */
 #include <math.h>
 #include <stdio.h>
@@ -122,27 +123,16 @@ int provider_join(ak_world *w, uint32_t p)
     char buf[160];
     const char *name = ak_strtab_get(w->strs, pv->addr);
     snprintf(buf, sizeof buf, "https://%s.example.com:8443", name);
-    ak_str host, key_region, region, gpu_key = 0, yes;
+    ak_str host;
     int rc = ak_app_intern(w->app, buf, &host);
-    if (!rc)
-        rc = ak_app_intern(w->app, "region", &key_region);
-    if (!rc)
-        rc = ak_app_intern(w->app, fl->regions[pv->region], &region);
-    if (!rc)
-        rc = ak_app_intern(w->app, "true", &yes);
-    if (!rc && fl->gpu_model[0]) {
-        snprintf(buf, sizeof buf, "capabilities/gpu/vendor/nvidia/model/%s", fl->gpu_model);
-        rc = ak_app_intern(w->app, buf, &gpu_key);
-    }
-    ak_attr *attrs = world_alloc(w, 2 * sizeof *attrs);
+    ak_attr *attrs = world_alloc(w, (2 + AK_SC_MAX_ATTRS) * sizeof *attrs);
     if (!rc && !attrs)
         rc = AK_ENOMEM;
     if (rc)
         return rc;
-    uint32_t na = 0;
-    if (gpu_key)
-        attrs[na++] = (ak_attr){gpu_key, yes};
-    attrs[na++] = (ak_attr){key_region, region};
+    uint32_t na = world_provider_attrs(w, p, attrs);
+    if (na == 0)
+        return AK_ENOMEM;
     ak_msg m = {.type = AK_MSG_SEND};
     m.send.from = w->holders;
     m.send.to = pv->addr;
@@ -153,7 +143,7 @@ int provider_join(ak_world *w, uint32_t p)
     m.provider.owner = pv->addr;
     m.provider.host_uri = host;
     m.provider.attrs = (ak_attrs){attrs, na};
-    if ((rc = world_submit(w, &m, W_TX_PLAIN, 0)))
+    if ((rc = world_submit(w, &m, W_TX_PLAIN, 0)) || (rc = world_audit_provider(w, p)))
         return rc;
     pv->state = W_PROV_ACTIVE;
     pv->entered_us = w->now;

@@ -7,7 +7,9 @@
  *            for CPU orders), and an order is heard by at most max_bids_per_order providers
  *            that have the free capacity, found by probing the bucket from a random start, at
  *            most max(64, 4 x max_bids_per_order) probes. The cost of an order therefore does
- *            not grow with the number of providers. Capacity is checked on the provider's
+ *            not grow with the number of providers. A provider whose attributes (or their
+ *            auditors' signatures) do not meet the workload's requirements does not bid, as
+ *            the daemon checks the group's requirements first. Capacity is checked on the provider's
  *            books (`free`: neither leased nor reserved), as the daemon's inventory does.
  *   bidding  reaction_s later the provider reserves the capacity, prices the group with its
  *            fleet's pricing strategy (strategy.h; the default price script at the fleet's USD
@@ -59,7 +61,10 @@ int provider_hear_order(ak_world *w, uint32_t d)
         uint32_t j = start + i;
         uint32_t p = w->buckets[b][j >= n ? j - n : j];
         const w_provider *pv = &w->providers[p];
-        if (pv->down || pv->state != W_PROV_ACTIVE || !fits(pv, dep))
+        if (pv->down || pv->state != W_PROV_ACTIVE || !w->serves[dep->workload][pv->fleet] ||
+            (w->workload_region[dep->workload] &&
+             w->region_names[pv->fleet][pv->region] != w->workload_region[dep->workload]) ||
+            !fits(pv, dep))
             continue;
         int rc = world_schedule(w, w->now + w->sc->reaction_us, W_EV_BID, p, d, NULL);
         if (rc)

@@ -57,6 +57,9 @@ void world_dep_spec(const ak_world *w, const w_dep *d, uint32_t count, ak_group_
     u->count = count;
     u->price = (ak_deccoin){d->denom, d->order_price};
     g->name = w->name_group;
+    g->req_attrs = (ak_attrs){w->workload_req[d->workload], w->sc->workloads[d->workload].nrequires};
+    g->all_of = w->workload_all_of[d->workload];
+    g->n_all_of = w->sc->workloads[d->workload].nsigned_by;
     g->units = u;
     g->nunits = 1;
 }

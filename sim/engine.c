@@ -227,6 +227,62 @@ static int set_params(ak_world *w, char *why, size_t cap)
     return ak_app_set_params(w->app, &p, why, cap);
 }
 
+uint32_t world_provider_attrs(ak_world *w, uint32_t p, ak_attr *out)
+{
+    const w_provider *pv = &w->providers[p];
+    const ak_sc_fleet *fl = &w->sc->fleets[pv->fleet];
+    char name[96];
+    ak_str key, value, yes;
+    uint32_t n = 0;
+    if (intern(w, "true", &yes))
+        return 0;
+    if (fl->gpu_model[0]) {
+        snprintf(name, sizeof name, "capabilities/gpu/vendor/nvidia/model/%s", fl->gpu_model);
+        if (intern(w, name, &key))
+            return 0;
+        out[n++] = (ak_attr){key, yes};
+    }
+    if (intern(w, "region", &key))
+        return 0;
+    out[n++] = (ak_attr){key, w->region_names[pv->fleet][pv->region]};
+    for (uint32_t i = 0; i < fl->nattrs; i++) {
+        if (intern(w, fl->attrs[i].key, &key) || intern(w, fl->attrs[i].value, &value))
+            return 0;
+        out[n++] = (ak_attr){key, value};
+    }
+    /* sorted by key, as providers list them */
+    for (uint32_t i = 1; i < n; i++)
+        for (uint32_t j = i; j > 0 && strcmp(ak_strtab_get(w->strs, out[j - 1].key),
+                                             ak_strtab_get(w->strs, out[j].key)) > 0;
+             j--) {
+            ak_attr t = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = t;
+        }
+    return n;
+}
+
+int world_audit_provider(ak_world *w, uint32_t p)
+{
+    const ak_sc_fleet *fl = &w->sc->fleets[w->providers[p].fleet];
+    for (uint32_t i = 0; i < fl->naudited_by; i++) {
+        ak_attr *attrs = world_alloc(w, (2 + AK_SC_MAX_ATTRS) * sizeof *attrs);
+        if (!attrs)
+            return AK_ENOMEM;
+        uint32_t n = world_provider_attrs(w, p, attrs);
+        if (n == 0)
+            return AK_ENOMEM;
+        ak_msg m = {.type = AK_MSG_SIGN_PROVIDER_ATTRIBUTES};
+        m.sign_attrs.auditor = w->auditors[fl->audited_by[i]];
+        m.sign_attrs.owner = w->providers[p].addr;
+        m.sign_attrs.attrs = (ak_attrs){attrs, n};
+        int rc = world_submit(w, &m, W_TX_PLAIN, 0);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 /* Delegators and their genesis delegations: stakes and validators from their own stream (two
  * draws each), the validator by a power law over the genesis order (models/delegator.c). */
 static int genesis_delegators(ak_world *w, char *why, size_t cap)
@@ -333,6 +389,9 @@ static int genesis(ak_world *w, char *why, size_t cap)
         return rc;
     if ((rc = intern(w, "uusdc", &w->uusdc)))
         return rc;
+    for (uint32_t i = 0; i < sc->nauditors; i++)
+        if ((rc = intern(w, sc->auditors[i], &w->auditors[i])))
+            return rc;
     w->min_deposit = w->min_deposit_usdc = 0;
     for (uint32_t i = 0; i < p->deployment.n_min_deposits; i++) {
         if (p->deployment.min_deposits[i].denom == w->uakt)
@@ -404,18 +463,10 @@ static int genesis(ak_world *w, char *why, size_t cap)
         w->fleet_cost_plus[f] = prices_of(&cp);
         const ak_dec *sv = fl->pricing.scale;
         w->fleet_scale[f] = (ak_scale_prices){sv[0], sv[1], sv[2], sv[3], sv[4]};
-        ak_attr attrs[2];
-        ak_str regions[AK_SC_MAX_REGIONS], gpu_key = 0, key_region, yes;
-        if ((rc = intern(w, "region", &key_region)) || (rc = intern(w, "true", &yes)))
-            return rc;
+        ak_attr attrs[2 + AK_SC_MAX_ATTRS];
         for (uint32_t k = 0; k < fl->nregions; k++)
-            if ((rc = intern(w, fl->regions[k], &regions[k])))
+            if ((rc = intern(w, fl->regions[k], &w->region_names[f][k])))
                 return rc;
-        if (fl->gpu_model[0]) {
-            snprintf(name, sizeof name, "capabilities/gpu/vendor/nvidia/model/%s", fl->gpu_model);
-            if ((rc = intern(w, name, &gpu_key)))
-                return rc;
-        }
         for (uint32_t i = 0; i < fl->count; i++, pi++) {
             w_provider *pv = &w->providers[pi];
             snprintf(name, sizeof name, "%s-%u", fl->name, i + 1);
@@ -437,10 +488,9 @@ static int genesis(ak_world *w, char *why, size_t cap)
                 pv->free[k] = pv->cap[k];
                 w->capacity[k] += pv->cap[k];
             }
-            uint32_t na = 0;
-            if (gpu_key)
-                attrs[na++] = (ak_attr){gpu_key, yes};
-            attrs[na++] = (ak_attr){key_region, regions[pv->region]};
+            uint32_t na = world_provider_attrs(w, pi, attrs);
+            if (na == 0)
+                return AK_ENOMEM;
             ak_str host;
             char uri[160];
             snprintf(uri, sizeof uri, "https://%s.example.com:8443", name);
@@ -473,6 +523,18 @@ static int genesis(ak_world *w, char *why, size_t cap)
         cum += wl->weight;
         w->workload_cum[k] = cum;
         w->workload_budget[k] = prices_of(&wl->budget);
+        for (uint32_t i = 0; i < wl->nrequires; i++) {
+            ak_attr *a = &w->workload_req[k][i];
+            if ((rc = intern(w, wl->requires[i].key, &a->key)) ||
+                (rc = intern(w, wl->requires[i].value, &a->value)))
+                return rc;
+            if (strcmp(wl->requires[i].key, "region") == 0)
+                w->workload_region[k] = a->value;
+        }
+        for (uint32_t i = 0; i < wl->nsigned_by; i++)
+            w->workload_all_of[k][i] = w->auditors[wl->signed_by[i]];
+        for (uint32_t f = 0; f < sc->nfleets; f++)
+            w->serves[k][f] = ak_sc_fleet_serves(sc, f, k);
         w->workload_bucket[k] = 0;
         if (wl->gpu_model[0]) {
             for (uint32_t f = 0; f < sc->nfleets; f++)
@@ -581,6 +643,9 @@ int ak_sim_create(const ak_scenario *sc, const ak_sim_opts *opts, ak_sim **out, 
     }
     if (!rc)
         rc = ak_evq_push(&w->q, 0, W_PRIO_BLOCK, W_EV_BLOCK, 0, 0, 0, NULL);
+    for (uint32_t p = 0; !rc && w->sc->nauditors && p < w->nproviders; p++)
+        if (w->providers[p].state == W_PROV_ACTIVE)
+            rc = world_audit_provider(w, p); /* signed in block 1 */
     if (!rc)
         rc = tenant_first_arrival(w);
     if (!rc && w->price_moves && ak_price_step_us(&sc->akt_price) < sc->duration_us)

@@ -308,6 +308,64 @@ static int one_of(jr *r, const cJSON *n, const char *const *names, const char *w
     jr_fail(r, n, "unknown %s \"%s\" (expected one of %s)", what, v, list);
 }
 
+/* An attribute key or value: 1 to 64 characters of a-z A-Z 0-9 . _ - / (the chain validates
+ * them again when the provider registers). */
+static const char *attr_text(jr *r, const cJSON *n, const char *what)
+{
+    size_t len;
+    const char *s = jr_string(r, n, &len);
+    bool ok = len >= 1 && len <= 64;
+    for (size_t i = 0; ok && i < len; i++)
+        ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+             (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' || s[i] == '-' ||
+             s[i] == '/';
+    if (!ok)
+        jr_fail(r, n, "expected an attribute %s of 1 to 64 characters a-z, A-Z, 0-9, '.', '_', "
+                      "'-' or '/'",
+                what);
+    return s;
+}
+
+/* An object of attributes {"key": "value", ...}: at most AK_SC_MAX_ATTRS. */
+static uint32_t read_attrs(jr *r, const cJSON *n, ak_sc_attr *out)
+{
+    jr_object(r, n);
+    uint32_t k = 0;
+    for (const cJSON *c = n->child; c; c = c->next) {
+        if (k == AK_SC_MAX_ATTRS)
+            jr_fail(r, n, "at most %d attributes", AK_SC_MAX_ATTRS);
+        for (uint32_t j = 0; j < k; j++)
+            if (strcmp(out[j].key, c->string) == 0)
+                jr_fail(r, c, "duplicate key");
+        out[k].key = c->string;
+        if (!*c->string || strlen(c->string) > 64)
+            jr_fail(r, c, "expected an attribute key of 1 to 64 characters");
+        out[k].value = attr_text(r, c, "value");
+        k++;
+    }
+    return k;
+}
+
+/* A list of auditor names, each one of genesis.auditors: their indexes. */
+static uint32_t read_auditors(jr *r, const cJSON *n, const ak_scenario *s, uint32_t *out)
+{
+    jr_array(r, n);
+    int len = jr_len(n);
+    if (len < 1 || len > AK_SC_MAX_AUDITORS)
+        jr_fail(r, n, "expected 1 to %d auditors", AK_SC_MAX_AUDITORS);
+    for (int i = 0; i < len; i++) {
+        const cJSON *a = cJSON_GetArrayItem(n, i);
+        const char *name = jr_string(r, a, NULL);
+        uint32_t k = 0;
+        while (k < s->nauditors && strcmp(s->auditors[k], name) != 0)
+            k++;
+        if (k == s->nauditors)
+            jr_fail(r, a, "\"%s\" is not one of genesis.auditors", name);
+        out[i] = k;
+    }
+    return (uint32_t)len;
+}
+
 /* A strategy name from the table, failing with the list or the closest name. */
 static const ak_pricing_strategy *strategy(jr *r, const cJSON *n)
 {
@@ -399,12 +457,12 @@ static void read_pricing(jr *r, const cJSON *n, ak_sc_fleet *f)
     }
 }
 
-static void read_fleet(jr *r, const cJSON *n, ak_sc_fleet *f)
+static void read_fleet(jr *r, const cJSON *n, ak_sc_fleet *f, const ak_scenario *s)
 {
     static const char *const keys[] = {"name", "count", "cpu_cores", "memory_gib", "storage_gib",
                                        "gpus", "gpu_model", "regions", "balance_akt",
                                        "prices_usd", "reliability", "cost_usd", "pricing",
-                                       "entry_exit", NULL};
+                                       "entry_exit", "attributes", "audited_by", NULL};
     jr_keys(r, n, keys);
     f->name = ident(r, jr_req(r, n, "name"));
     f->count = (uint32_t)jr_int(r, jr_req(r, n, "count"), 0, AK_SC_MAX_PROVIDERS);
@@ -432,6 +490,18 @@ static void read_fleet(jr *r, const cJSON *n, ak_sc_fleet *f)
     const cJSON *p = jr_opt(n, "prices_usd");
     if (p)
         usd(r, p, &f->prices);
+    const cJSON *at = jr_opt(n, "attributes");
+    if (at) {
+        f->nattrs = read_attrs(r, at, f->attrs);
+        for (uint32_t i = 0; i < f->nattrs; i++)
+            if (strcmp(f->attrs[i].key, "region") == 0 ||
+                strncmp(f->attrs[i].key, "capabilities/", 13) == 0)
+                jr_fail(r, jr_opt(at, f->attrs[i].key),
+                        "set by the fleet's regions and gpu_model, not here");
+    }
+    const cJSON *ab = jr_opt(n, "audited_by");
+    if (ab)
+        f->naudited_by = read_auditors(r, ab, s, f->audited_by);
     const cJSON *c = jr_opt(n, "cost_usd");
     if (c) {
         f->cost = (ak_sc_usd){0, 0, 0, 0, 0};
@@ -471,7 +541,8 @@ static void read_fleet(jr *r, const cJSON *n, ak_sc_fleet *f)
 static void read_genesis(jr *r, const cJSON *n, ak_scenario *s, ak_strtab *scratch)
 {
     static const char *const keys[] = {"time", "params", "inflation", "holders_akt",
-                                       "holders_usdc", "validators", "providers", NULL};
+                                       "holders_usdc", "auditors", "validators", "providers",
+                                       NULL};
     jr_keys(r, n, keys);
     const cJSON *t = jr_opt(n, "time");
     s->genesis_time = t ? jv_time(r, t) : DEFAULT_GENESIS_TIME;
@@ -492,6 +563,21 @@ static void read_genesis(jr *r, const cJSON *n, ak_scenario *s, ak_strtab *scrat
     }
     s->holders_uakt = (int64_t)(opt_num(r, n, "holders_akt", 0, 0, 1e12) * 1e6);
     s->holders_uusdc = (int64_t)(opt_num(r, n, "holders_usdc", 0, 0, 1e12) * 1e6);
+    const cJSON *au = jr_opt(n, "auditors");
+    if (au) {
+        jr_array(r, au);
+        int len = jr_len(au);
+        if (len > AK_SC_MAX_AUDITORS)
+            jr_fail(r, au, "at most %d auditors", AK_SC_MAX_AUDITORS);
+        for (int i = 0; i < len; i++) {
+            const cJSON *a = cJSON_GetArrayItem(au, i);
+            s->auditors[i] = ident(r, a);
+            for (int j = 0; j < i; j++)
+                if (strcmp(s->auditors[j], s->auditors[i]) == 0)
+                    jr_fail(r, a, "auditor \"%s\" is named twice", s->auditors[i]);
+        }
+        s->nauditors = (uint32_t)len;
+    }
     read_validators(r, jr_req(r, n, "validators"), s);
     const cJSON *fl = jr_array(r, jr_req(r, n, "providers"));
     int len = jr_len(fl);
@@ -500,7 +586,7 @@ static void read_genesis(jr *r, const cJSON *n, ak_scenario *s, ak_strtab *scrat
     uint64_t total = 0;
     for (int i = 0; i < len; i++) {
         const cJSON *f = cJSON_GetArrayItem(fl, i);
-        read_fleet(r, f, &s->fleets[i]);
+        read_fleet(r, f, &s->fleets[i], s);
         for (int j = 0; j < i; j++)
             if (strcmp(s->fleets[j].name, s->fleets[i].name) == 0)
                 jr_fail(r, jr_opt(f, "name"), "fleet name \"%s\" is used twice",
@@ -516,11 +602,12 @@ static void read_genesis(jr *r, const cJSON *n, ak_scenario *s, ak_strtab *scrat
     s->nproviders = (uint32_t)(total - s->nentrants);
 }
 
-static void read_workload(jr *r, const cJSON *n, ak_sc_workload *w)
+static void read_workload(jr *r, const cJSON *n, ak_sc_workload *w, const ak_scenario *s)
 {
     static const char *const keys[] = {"kind", "weight", "units", "cpu_millis", "memory_mib",
                                        "storage_mib", "gpus", "gpu_model", "lifetime_days",
-                                       "budget_usd", "budget_factor", NULL};
+                                       "budget_usd", "budget_factor", "requires", "signed_by",
+                                       NULL};
     jr_keys(r, n, keys);
     w->kind = ident(r, jr_req(r, n, "kind"));
     w->weight = opt_positive(r, n, "weight", 1, 1e9);
@@ -537,6 +624,12 @@ static void read_workload(jr *r, const cJSON *n, ak_sc_workload *w)
     w->budget = SCRIPT_PRICES;
     usd(r, jr_req(r, n, "budget_usd"), &w->budget);
     opt_dist(r, n, "budget_factor", &w->budget_factor, 1, 0, 1e6);
+    const cJSON *rq = jr_opt(n, "requires");
+    if (rq)
+        w->nrequires = read_attrs(r, rq, w->requires);
+    const cJSON *sb = jr_opt(n, "signed_by");
+    if (sb)
+        w->nsigned_by = read_auditors(r, sb, s, w->signed_by);
 }
 
 /* agents.tenants.choice: a policy name, or {"policy": name, "penalty": x, "memory": m}. */
@@ -637,7 +730,7 @@ static void read_tenants(jr *r, const cJSON *n, ak_scenario *s)
         jr_fail(r, wl, "expected 1 to %d workloads", AK_SC_MAX_WORKLOADS);
     for (int i = 0; i < len; i++) {
         const cJSON *w = cJSON_GetArrayItem(wl, i);
-        read_workload(r, w, &s->workloads[i]);
+        read_workload(r, w, &s->workloads[i], s);
         for (int j = 0; j < i; j++)
             if (strcmp(s->workloads[j].kind, s->workloads[i].kind) == 0)
                 jr_fail(r, jr_opt(w, "kind"), "workload kind \"%s\" is used twice",
@@ -944,6 +1037,18 @@ static void cross_check(jr *r, ak_scenario *s, ak_strtab *scratch)
             jr_fail(r, jr_opt(cJSON_GetArrayItem(wl, (int)i), "gpu_model"),
                     "no provider fleet has GPU model \"%s\"", w->gpu_model);
     }
+    for (uint32_t i = 0; i < s->nworkloads; i++) {
+        const ak_sc_workload *w = &s->workloads[i];
+        if (!w->nrequires && !w->nsigned_by)
+            continue;
+        bool served = false;
+        for (uint32_t f = 0; f < s->nfleets && !served; f++)
+            served = ak_sc_fleet_serves(s, f, i);
+        if (!served)
+            jr_fail(r, cJSON_GetArrayItem(wl, (int)i),
+                    "no provider fleet has the attributes this workload requires, signed by its "
+                    "signed_by auditors");
+    }
     const cJSON *outages = jr_opt(jr_opt(jr_opt(s->root, "agents"), "providers"), "outages");
     for (uint32_t i = 0; i < s->noutages; i++) {
         const ak_sc_outage *o = &s->outages[i];
@@ -1047,6 +1152,33 @@ static void read_scenario(jr *r, ak_scenario *s, ak_strtab *scratch)
     read_genesis(r, jr_req(r, root, "genesis"), s, scratch);
     read_agents(r, jr_req(r, root, "agents"), s);
     cross_check(r, s, scratch);
+}
+
+bool ak_sc_fleet_serves(const ak_scenario *s, uint32_t f, uint32_t k)
+{
+    const ak_sc_fleet *fl = &s->fleets[f];
+    const ak_sc_workload *w = &s->workloads[k];
+    if (fl->count == 0 && fl->max_entrants == 0)
+        return false;
+    for (uint32_t i = 0; i < w->nrequires; i++) {
+        bool has = false;
+        for (uint32_t j = 0; j < fl->nattrs && !has; j++)
+            has = strcmp(fl->attrs[j].key, w->requires[i].key) == 0 &&
+                  strcmp(fl->attrs[j].value, w->requires[i].value) == 0;
+        if (!has && strcmp(w->requires[i].key, "region") == 0)
+            for (uint32_t j = 0; j < fl->nregions && !has; j++)
+                has = strcmp(fl->regions[j], w->requires[i].value) == 0;
+        if (!has)
+            return false;
+    }
+    for (uint32_t i = 0; i < w->nsigned_by; i++) {
+        bool has = false;
+        for (uint32_t j = 0; j < fl->naudited_by && !has; j++)
+            has = fl->audited_by[j] == w->signed_by[i];
+        if (!has)
+            return false;
+    }
+    return true;
 }
 
 /* ---- loading ---- */

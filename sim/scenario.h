@@ -44,6 +44,13 @@
 #define AK_SC_MAX_PROPOSALS 32      /* scheduled governance proposals */
 #define AK_SC_MAX_CHANGES 16        /* param changes per proposal */
 #define AK_SC_MAX_DELEGATORS 1000000
+#define AK_SC_MAX_AUDITORS 8
+#define AK_SC_MAX_ATTRS 8           /* extra attributes of a fleet, requirements of a workload */
+
+/* A provider attribute or a placement requirement: key = value. */
+typedef struct ak_sc_attr {
+    const char *key, *value;
+} ak_sc_attr;
 
 /* USD per month per resource unit: a provider's price targets or a tenant's budget. */
 typedef struct ak_sc_usd {
@@ -74,6 +81,10 @@ typedef struct ak_sc_fleet {
     double entry_rate;      /* entrants per review, as a share of the active providers */
     double lag_days;        /* from the decision to enter to the provider's first bid */
     uint32_t max_entrants;  /* providers that can ever enter (slots made at genesis) */
+    ak_sc_attr attrs[AK_SC_MAX_ATTRS]; /* more provider attributes (attributes) */
+    uint32_t nattrs;
+    uint32_t audited_by[AK_SC_MAX_AUDITORS]; /* auditors (indexes) that sign its attributes */
+    uint32_t naudited_by;
     bool fails;             /* reliability given: providers fail and get repaired */
     ak_dist ttf_days;       /* time to failure, from the start or the last repair */
     ak_dist ttr_hours;      /* time to repair */
@@ -120,6 +131,10 @@ typedef struct ak_sc_workload {
     ak_dist lifetime_days;
     ak_sc_usd budget;       /* the order's price cap, per month */
     ak_dist budget_factor;  /* multiplies the budget per order */
+    ak_sc_attr requires[AK_SC_MAX_ATTRS]; /* placement requirements (attributes) */
+    uint32_t nrequires;
+    uint32_t signed_by[AK_SC_MAX_AUDITORS]; /* auditors who must all have signed them */
+    uint32_t nsigned_by;
 } ak_sc_workload;
 
 typedef struct ak_scenario {
@@ -143,6 +158,8 @@ typedef struct ak_scenario {
     ak_dec inflation;
     int64_t holders_uakt;   /* supply held by accounts the run does not model ("holders") */
     int64_t holders_uusdc;  /* USDC they hold, for tenants paying in USDC */
+    const char *auditors[AK_SC_MAX_AUDITORS];
+    uint32_t nauditors;
     uint32_t nvalidators;
     ak_dist validator_stake_akt;
     ak_dec commission, max_commission, max_change;
@@ -215,6 +232,11 @@ int ak_scenario_load_text(const char *name, const char *text, size_t len, const 
                           size_t cap);
 /* Free. ak_scenario_free(NULL) is a no-op. */
 void ak_scenario_free(ak_scenario *s);
+
+/* Whether fleet f can serve workload k: its providers have each required attribute (a
+ * required region: one of the fleet's regions, which each provider then checks for itself)
+ * and every auditor of the workload's signed_by signs the fleet's attributes. */
+bool ak_sc_fleet_serves(const ak_scenario *s, uint32_t f, uint32_t k);
 
 /* The scenario as run, as compact JSON (malloc'd; NULL when out of memory). */
 char *ak_scenario_json(const ak_scenario *s);

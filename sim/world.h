@@ -211,6 +211,12 @@ typedef struct ak_world {
     __int128 cpu_rate_usdc_raw; /* ... and of uusdc prices */
     int64_t cpu_millis;      /* ... and of their millicpu */
     ak_attr workload_gpu_attr[AK_SC_MAX_WORKLOADS]; /* vendor/nvidia/model/<m> = true */
+    ak_addr auditors[AK_SC_MAX_AUDITORS];
+    ak_attr workload_req[AK_SC_MAX_WORKLOADS][AK_SC_MAX_ATTRS]; /* placement requirements */
+    ak_str workload_region[AK_SC_MAX_WORKLOADS]; /* a required region, or 0 */
+    ak_addr workload_all_of[AK_SC_MAX_WORKLOADS][AK_SC_MAX_AUDITORS];
+    bool serves[AK_SC_MAX_WORKLOADS][AK_SC_MAX_FLEETS]; /* ak_sc_fleet_serves */
+    ak_str region_names[AK_SC_MAX_FLEETS][AK_SC_MAX_REGIONS];
 
     w_provider *providers;
     uint32_t nproviders;
@@ -342,6 +348,12 @@ int world_fail(ak_world *w, const char *fmt, ...) __attribute__((format(printf, 
 
 /* The escrow account of a deployment record, NULL if it has none. */
 const ak_escrow_account *world_dep_account(const ak_world *w, const w_dep *d);
+/* The attributes of provider p as it registers them (GPU capability, region, the fleet's
+ * attributes, sorted by key) into out (room for 2 + AK_SC_MAX_ATTRS); their number. */
+uint32_t world_provider_attrs(ak_world *w, uint32_t p, ak_attr *out);
+/* Send MsgSignProviderAttributes from each of provider p's fleet's auditors. */
+int world_audit_provider(ak_world *w, uint32_t p);
+
 /* The sum of the rates of the account's open payments (per block). */
 ak_dec world_account_rate(const ak_world *w, const ak_escrow_account *a);
 /* Blocks until the account's funds no longer cover its payments, counted from the last

@@ -24,6 +24,7 @@
 #include "check_run.h"
 #include "engine.h"
 #include "errors.h"
+#include "audit.h"
 #include "escrow.h"
 #include "gov.h"
 #include "provider.h"
@@ -1147,6 +1148,41 @@ START_TEST(usdc_leases_pay_in_dollars_with_their_take)
 }
 END_TEST
 
+START_TEST(audited_requirements_pick_the_audited_fleet)
+{
+    /* only the solid fleet has tier=premium signed by the auditor; premium orders go to it
+     * even though flaky is cheaper, and the chain accepts its bids (it sees the audit) */
+    ak_scenario *sc = LOAD("genesis.auditors=[\"auditor-a\"]",
+                           "genesis.providers[0].attributes={\"tier\":\"premium\"}",
+                           "genesis.providers[1].attributes={\"tier\":\"premium\"}",
+                           "genesis.providers[1].audited_by=[\"auditor-a\"]",
+                           "genesis.providers[0].reliability={\"time_to_failure_days\":10000,"
+                           "\"time_to_repair_hours\":1}",
+                           "agents.tenants.workloads[0].requires={\"tier\":\"premium\"}",
+                           "agents.tenants.workloads[0].signed_by=[\"auditor-a\"]",
+                           "duration_days=3");
+    ak_sim *s = create(sc);
+    ak_world *w = s;
+    while (step(s) == 1)
+        ;
+    uint32_t flaky = provider_named(w, "flaky-"), solid = provider_named(w, "solid-");
+    ck_assert_int_eq(w->providers[flaky].leases_won, 0);
+    ck_assert_int_eq(w->providers[flaky].bids, 0);
+    ck_assert_int_gt(w->providers[solid].leases_won, 30);
+    /* no bid the chain refused */
+    for (uint32_t e = 0; e < AK_ERR_COUNT; e++)
+        ck_assert_int_eq(w->failures[AK_MSG_CREATE_BID][e], 0);
+    /* the audit is on chain, with the provider's attributes */
+    const ak_audit *au = ak_app_audit(w->app);
+    const ak_audit_record *r = ak_audit_get(au, w->providers[solid].addr, w->auditors[0]);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_uint_eq(r->attrs.n, 2); /* region and tier */
+    ck_assert_ptr_null(ak_audit_get(au, w->providers[flaky].addr, w->auditors[0]));
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
+}
+END_TEST
+
 /* ---- governance -------------------------------------------------------------------------- */
 
 /* The take rate of uakt payments (percent) in the current params. */
@@ -1253,6 +1289,7 @@ static Suite *suite(void)
     tcase_add_test(tc, reputation_leaves_a_flaky_provider_cheapest_does_not);
     tcase_add_test(tc, shared_reputation_spreads_to_every_tenant);
     tcase_add_test(tc, random_choice_spreads_leases);
+    tcase_add_test(tc, audited_requirements_pick_the_audited_fleet);
     suite_add_tcase(s, tc);
     tc = tcase_create("validators");
     tcase_set_timeout(tc, 120);

@@ -423,7 +423,7 @@ START_TEST(unknown_and_duplicate_keys)
             "agents.tenants.workloads[1].lifetime_day=1");
     ERR_SET("$.agents.tenants.workloads[1].lifetime: unknown key (allowed: kind, weight, units, "
             "cpu_millis, memory_mib, storage_mib, gpus, gpu_model, lifetime_days, budget_usd, "
-            "budget_factor)",
+            "budget_factor, requires, signed_by)",
             "agents.tenants.workloads[1].lifetime=1");
     ERR_SET("$.agents.providers.reaction_sec: unknown key (did you mean \"reaction_s\"?)",
             "agents.providers.reaction_sec=2");
@@ -949,6 +949,43 @@ START_TEST(pricing_keys)
 }
 END_TEST
 
+/* Provider attributes, auditors and workload requirements. */
+START_TEST(attribute_keys)
+{
+    ak_scenario *s = MUST_LOAD("genesis.auditors=[\"aud-1\",\"aud-2\"]",
+                               "genesis.providers[0].attributes={\"tier\":\"premium\","
+                               "\"host\":\"akash\"}",
+                               "genesis.providers[0].audited_by=[\"aud-2\"]",
+                               "agents.tenants.workloads[0].requires={\"tier\":\"premium\"}",
+                               "agents.tenants.workloads[0].signed_by=[\"aud-2\"]");
+    ck_assert_uint_eq(s->nauditors, 2);
+    ck_assert_uint_eq(s->fleets[0].nattrs, 2);
+    ck_assert_str_eq(s->fleets[0].attrs[1].key, "host");
+    ck_assert_uint_eq(s->fleets[0].audited_by[0], 1);
+    ck_assert_uint_eq(s->workloads[0].nsigned_by, 1);
+    ck_assert(ak_sc_fleet_serves(s, 0, 0));
+    ck_assert(!ak_sc_fleet_serves(s, 1, 0));
+    ck_assert(ak_sc_fleet_serves(s, 1, 1));
+    ak_scenario_free(s);
+    ERR_SET("$.genesis.providers[0].audited_by[0]: \"aud-3\" is not one of genesis.auditors",
+            "genesis.auditors=[\"aud-1\"]", "genesis.providers[0].audited_by=[\"aud-3\"]");
+    ERR_SET("$.genesis.auditors[1]: auditor \"aud-1\" is named twice",
+            "genesis.auditors=[\"aud-1\",\"aud-1\"]");
+    ERR_SET("$.genesis.providers[0].attributes.region: set by the fleet's regions and gpu_model, "
+            "not here",
+            "genesis.providers[0].attributes={\"region\":\"x\"}");
+    ERR_SET("$.genesis.providers[0].attributes.tier: expected an attribute value of 1 to 64 "
+            "characters a-z, A-Z, 0-9, '.', '_', '-' or '/'",
+            "genesis.providers[0].attributes={\"tier\":\"a b\"}");
+    ERR_SET("$.agents.tenants.workloads[0]: no provider fleet has the attributes this workload "
+            "requires, signed by its signed_by auditors",
+            "genesis.auditors=[\"aud-1\"]",
+            "genesis.providers[0].attributes={\"tier\":\"premium\"}",
+            "agents.tenants.workloads[0].requires={\"tier\":\"premium\"}",
+            "agents.tenants.workloads[0].signed_by=[\"aud-1\"]");
+}
+END_TEST
+
 /* Scheduled proposals and voter policies. */
 START_TEST(governance_keys)
 {
@@ -1314,6 +1351,7 @@ int main(void)
     tcase_add_test(tc, behaviour_keys);
     tcase_add_test(tc, governance_keys);
     tcase_add_test(tc, pricing_keys);
+    tcase_add_test(tc, attribute_keys);
     tcase_add_test(tc, default_sample_interval_longer_than_run);
     tcase_add_test(tc, distributions_and_params);
     tcase_add_test(tc, file_errors);
