@@ -76,8 +76,11 @@ void ak_slashing_fini(ak_slashing *s)
     ak_pool_fini(&s->infos);
     ak_map_fini(&s->info_index);
     free(s->slots);
+    free(s->active);
     s->slots = NULL;
+    s->active = NULL;
     s->cap_slots = 0;
+    s->nactive = 0;
 }
 
 const ak_signing_info *ak_slashing_info(const ak_app *app, ak_addr addr)
@@ -225,6 +228,11 @@ static int reserve_slots(ak_slashing *sl, uint32_t n)
     ak_slashing_slot *ns = realloc(sl->slots, sizeof *ns * nc);
     if (!ns)
         return AK_ENOMEM;
+    sl->slots = ns;
+    uint32_t *na = realloc(sl->active, sizeof *na * nc);
+    if (!na)
+        return AK_ENOMEM;
+    sl->active = na;
     for (uint32_t i = sl->cap_slots; i < nc; i++)
         ns[i] = (ak_slashing_slot){AK_ADDR_NONE, AK_POOL_NONE, NULL, NULL, false};
     sl->slots = ns;
@@ -275,6 +283,43 @@ static int punish_downtime(ak_app *app, ak_signing_info *si, uint32_t val, int64
     return 0;
 }
 
+/* One block of HandleValidatorSignature for the LastCommit entry of slot i (not jailed):
+ * advance its window by one, record whether it missed, and punish it past the limit.
+ * *punished tells whether it was. */
+static int handle_signature(ak_app *app, uint32_t i, bool *punished)
+{
+    ak_slashing *sl = &app->slashing;
+    const ak_vote_info *vi = &app->votes[i];
+    ak_slashing_slot *s = &sl->slots[i];
+    ak_signing_info *si = s->si;
+    const int64_t window = sl->cached_window;
+    TOUCH(si);
+    if (unlikely(si->cursor_window != window)) {
+        si->cursor = si->index_offset % window;
+        si->cursor_window = window;
+    }
+    /* index = IndexOffset mod W; IndexOffset++ */
+    int64_t index = si->cursor;
+    si->index_offset++;
+    si->cursor = index + 1 == window ? 0 : index + 1;
+    bool missed = vi->flag == AK_FLAG_ABSENT;
+    int rc;
+    if (unlikely(missed != ak_signing_info_missed_at(si, index))) {
+        if ((rc = set_bit(app, si, index, missed, window)))
+            return rc;
+        si->missed += missed ? 1 : -1;
+    }
+    *punished = false;
+    if (unlikely(si->missed > sl->max_missed) && app->height > si->start_height + window) {
+        /* the validator is not jailed (checked by the caller), so the SDK's
+         * `validator != nil && !validator.IsJailed()` holds */
+        if ((rc = punish_downtime(app, si, s->val, vi->power, window)))
+            return rc;
+        *punished = true;
+    }
+    return 0;
+}
+
 int ak_slashing_begin_block(ak_app *app)
 {
     ak_slashing *sl = &app->slashing;
@@ -282,29 +327,40 @@ int ak_slashing_begin_block(ak_app *app)
     if (n == 0)
         return 0;
     const ak_slashing_params *sp = &app->params.slashing;
+    int rc;
     if (sl->steady && n == sl->nsteady && sl->cached_window == sp->signed_blocks_window &&
         ak_dec_cmp(sl->cached_min_signed, sp->min_signed_per_window) == 0) {
-        /* steady: the same validators, all signing, none with a miss in its window; a block
-         * would only advance the offsets, so it counts itself (see ak_slashing) */
-        uint32_t i = sl->epoch == app->votes_epoch ? n : 0; /* the same votes as then */
-        while (i < n && app->votes[i].addr == sl->slots[i].addr &&
-               app->votes[i].flag != AK_FLAG_ABSENT)
-            i++;
-        if (i == n) {
+        /* steady: the same validators and votes as the last full pass; the validators that
+         * sign with no miss in their window only advance their offsets, so the block counts
+         * itself for them (see ak_slashing); the active ones are processed one by one */
+        bool same = sl->epoch == app->votes_epoch;
+        if (!same && sl->nactive == 0) { /* rebuilt votes: all signing, the same names */
+            uint32_t i = 0;
+            while (i < n && app->votes[i].addr == sl->slots[i].addr &&
+                   app->votes[i].flag != AK_FLAG_ABSENT)
+                i++;
+            same = i == n;
+        }
+        if (same) {
             sl->epoch = app->votes_epoch;
             TOUCH(&sl->pending);
             sl->pending++;
+            for (uint32_t k = 0; k < sl->nactive; k++) {
+                bool punished;
+                if ((rc = handle_signature(app, sl->active[k], &punished)))
+                    return rc;
+                if (punished)
+                    sl->steady = false; /* a jailing: the set changes */
+            }
             return 0;
         }
     }
-    int rc = ak_slashing_sync(app);
+    rc = ak_slashing_sync(app);
     sl->steady = false;
     if (rc || (rc = refresh_window(sl, sp)) || (rc = reserve_slots(sl, n)))
         return rc;
-    const int64_t window = sl->cached_window;
-    const int64_t max_missed = sl->max_missed;
-    const ak_height height = app->height;
     bool steady = true;
+    sl->nactive = 0;
     for (uint32_t i = 0; i < n; i++) {
         const ak_vote_info *vi = &app->votes[i];
         ak_slashing_slot *s = &sl->slots[i];
@@ -322,30 +378,14 @@ int ak_slashing_begin_block(ak_app *app)
                 return AK_ENO_SIGNING_INFO_FOUND; /* as the SDK: BeginBlock fails */
             s->si = si = info_at(app, ih);
         }
-        TOUCH(si);
-        if (unlikely(si->cursor_window != window)) {
-            si->cursor = si->index_offset % window;
-            si->cursor_window = window;
-        }
-        /* index = IndexOffset mod W; IndexOffset++ */
-        int64_t index = si->cursor;
-        si->index_offset++;
-        si->cursor = index + 1 == window ? 0 : index + 1;
-        bool missed = vi->flag == AK_FLAG_ABSENT;
-        if (unlikely(missed != ak_signing_info_missed_at(si, index))) {
-            if ((rc = set_bit(app, si, index, missed, window)))
-                return rc;
-            si->missed += missed ? 1 : -1;
-        }
-        if (unlikely(si->missed > max_missed) && height > si->start_height + window) {
-            /* the validator is not jailed (checked above), so the SDK's
-             * `validator != nil && !validator.IsJailed()` holds */
-            if ((rc = punish_downtime(app, si, s->val, vi->power, window)))
-                return rc;
-            steady = false;
-        }
-        s->advances = true;
-        steady = steady && !missed && si->missed == 0;
+        bool punished;
+        if ((rc = handle_signature(app, i, &punished)))
+            return rc;
+        steady = steady && !punished;
+        /* lazy from the next block on while it signs with a clean window; else processed */
+        s->advances = vi->flag != AK_FLAG_ABSENT && si->missed == 0;
+        if (!s->advances)
+            sl->active[sl->nactive++] = i;
     }
     sl->steady = steady;
     sl->nsteady = n;

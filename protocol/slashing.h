@@ -62,14 +62,19 @@ typedef struct ak_slashing {
     int64_t cached_window;   /* signed_blocks_window max_missed was computed for; 0: none */
     ak_dec cached_min_signed;
     int64_t max_missed;      /* W - RoundInt64(min_signed_per_window * W) */
-    /* Lazy liveness bookkeeping: while every validator of an unchanged LastCommit signs and
-     * none has a missed block in its window, a block only advances IndexOffset by one for each
-     * validator not jailed. Such a block only counts itself in `pending` (state, journaled like
+    /* Lazy liveness bookkeeping: while the LastCommit is unchanged, a block only advances
+     * IndexOffset by one for each validator not jailed that signs and has no missed block in
+     * its window (the others, `active` below, are processed every block). Such a block only counts itself in `pending` (state, journaled like
      * it, until synced); ak_slashing_sync advances the signing infos of the `nsteady` slots
      * marked `advances`. Everything that reads or writes a signing info syncs first. */
     int64_t pending;
     uint32_t nsteady;
     bool steady;
+    /* A steady block may still have validators to process: those with misses in their window
+     * (or absent now) advance one by one, every block, while the rest count in `pending`.
+     * active[0..nactive) are their slot indexes (cache, not state). */
+    uint32_t *active;
+    uint32_t nactive;
     uint64_t epoch; /* app votes_epoch of the votes last found steady (0: none) */
 } ak_slashing;
 
