@@ -1176,8 +1176,10 @@ static int block(ak_world *w)
         if (rc && (rc = on_failure(w, &w->mempool[i])))
             return rc;
     }
-    memmove(w->mempool, w->mempool + n, (w->nmempool - n) * sizeof *w->mempool);
-    w->nmempool -= n;
+    if (n > 0) { /* an empty mempool may not even be allocated */
+        memmove(w->mempool, w->mempool + n, (w->nmempool - n) * sizeof *w->mempool);
+        w->nmempool -= n;
+    }
     if ((rc = ak_app_end_block(w->app)))
         return world_fail(w, "end block %lld: %s", (long long)h, ak_err_name(rc));
     w->height = h;
