@@ -2,9 +2,9 @@
  * sim/main.c: the akashsim command line (DESIGN.md "One run, as the data flows"; replay.md for
  * `akashsim replay`).
  *
- * Commands that exist now: replay, params, version, help. Exit statuses: 0 success, 1 a run
- * failed (an invariant broke, out of memory, output not writable), 2 a usage error or an invalid
- * input file. Usage errors print the usage on stderr.
+ * Commands that exist now: run, validate, calibrate, replay, params, version, help. Exit
+ * statuses: 0 success, 1 a run failed (an invariant broke, out of memory, output not writable),
+ * 2 a usage error or an invalid input file. Usage errors print the usage on stderr.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "calibrate.h"
 #include "engine.h"
 #include "errors.h"
 #include "jwrite.h"
@@ -44,6 +45,9 @@ static const char usage_text[] =
     "                 results database (default results.db) and print a summary\n"
     "  validate SCENARIO.json [--set PATH=VALUE]...\n"
     "                 check every key and value of a scenario without running it\n"
+    "  calibrate RESULTS.db [--run N] [--json]\n"
+    "                 print a complete run's figures next to public figures about the network,\n"
+    "                 with the relative gap for each (see 'akashsim calibrate --help')\n"
     "  replay [--check] [--narrate] SCRIPT.json\n"
     "                 run a script of blocks and transactions through the protocol and print\n"
     "                 the results and the final state as JSON (see 'akashsim replay --help')\n"
@@ -54,6 +58,7 @@ static const char usage_text[] =
     "examples:\n"
     "  akashsim run\n"
     "  akashsim run scenarios/baseline.json -o base.db --set agents.tenants.arrivals_per_day=600\n"
+    "  akashsim calibrate base.db\n"
     "  akashsim replay --narrate scenarios/replay/lease-lifecycle.json\n"
     "  akashsim replay --check scenarios/replay/lease-lifecycle.json > out.json\n"
     "  akashsim replay --narrate scenarios/replay/take-rate-vote.json\n";
@@ -132,6 +137,26 @@ static const char validate_usage[] =
     "settings agree with each other, and the module params are valid as the chain validates\n"
     "them. Errors are one line naming the file and the JSON path; exit status 2.\n";
 
+static const char calibrate_usage[] =
+    "usage: akashsim calibrate RESULTS.db [--run N] [--json]\n"
+    "\n"
+    "Print a complete run's figures next to the calibration targets: public figures about the\n"
+    "Akash network in the take-rate era (providers, GPUs, vCPUs, memory, storage, utilisation,\n"
+    "new leases and lease revenue per day, the take, H100 and A100 prices, the AKT price, the\n"
+    "supply, inflation, bonded validators). For each: the simulated value, the target and its\n"
+    "range, the relative gap (simulated - target) / target, and whether the value is in the\n"
+    "range; then the source of every target. docs/calibration.md explains each figure. The\n"
+    "database is opened read-only and never modified.\n"
+    "\n"
+    "options:\n"
+    "  --run N     the run to compare (default: the complete run with the highest id)\n"
+    "  --json      print a JSON array, one object per figure, instead of the table\n"
+    "  --help      print this help\n"
+    "\n"
+    "exit status: 0 the figures were printed, 1 out of memory or stdout not writable, 2 an\n"
+    "option is invalid, the file is not an akashsim results database, or the run does not\n"
+    "exist or is not complete (one line on stderr names the file).\n";
+
 static int usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "akashsim: ");
@@ -201,6 +226,79 @@ static int cmd_params(int argc, char **argv)
     if (status)
         fprintf(stderr, "akashsim params: cannot write the parameters\n");
     return status;
+}
+
+static int cmd_calibrate(int argc, char **argv)
+{
+    const char *file = NULL;
+    int64_t run_id = 0;
+    bool json = false, opts_done = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!opts_done && strcmp(a, "--") == 0) {
+            opts_done = true;
+        } else if (!opts_done && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
+            fputs(calibrate_usage, stdout);
+            return 0;
+        } else if (!opts_done && strcmp(a, "--json") == 0) {
+            json = true;
+        } else if (!opts_done && (strcmp(a, "--run") == 0 || strncmp(a, "--run=", 6) == 0)) {
+            const char *v = a[5] == '=' ? a + 6 : i + 1 < argc ? argv[++i] : "";
+            char *end;
+            errno = 0;
+            long long n = strtoll(v, &end, 10);
+            if (!*v || *end || errno || n < 1) {
+                fprintf(stderr, "akashsim calibrate: --run needs a run id, an integer from 1 to "
+                                "2^63-1 (got \"%s\")\n", v);
+                return 2;
+            }
+            run_id = n;
+        } else if (!opts_done && a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "akashsim calibrate: unknown option %s\n\n%s", a, calibrate_usage);
+            return 2;
+        } else if (file) {
+            fprintf(stderr, "akashsim calibrate: one database at a time (got %s and %s)\n\n%s",
+                    file, a, calibrate_usage);
+            return 2;
+        } else {
+            file = a;
+        }
+    }
+    if (!file) {
+        fprintf(stderr, "akashsim calibrate: missing RESULTS.db\n\n%s", calibrate_usage);
+        return 2;
+    }
+    ak_cal *cal;
+    char why[600];
+    int rc = ak_cal_open(file, &cal, why, sizeof why);
+    if (rc) {
+        fprintf(stderr, "akashsim calibrate: %s\n", why);
+        return rc == AK_ENOMEM ? 1 : 2;
+    }
+    ak_cal_run run;
+    ak_cal_figure *figs = calloc(ak_cal_ntargets, sizeof *figs);
+    if (!figs)
+        rc = AK_ENOMEM;
+    else if ((rc = ak_cal_select_run(cal, run_id, &run)) == 0)
+        rc = ak_cal_measure(cal, run.run_id, figs);
+    if (rc) {
+        fprintf(stderr, "akashsim calibrate: %s\n", figs ? ak_cal_errmsg(cal) : "out of memory");
+        free(figs);
+        ak_cal_close(cal);
+        return rc == AK_ENOMEM ? 1 : 2;
+    }
+    ak_cal_close(cal);
+    rc = json ? ak_cal_print_json(stdout, figs, ak_cal_ntargets)
+              : ak_cal_print(stdout, file, &run, figs, ak_cal_ntargets);
+    free(figs);
+    if (rc == 0 && fflush(stdout) != 0)
+        rc = AK_EIO;
+    if (rc) {
+        fprintf(stderr, "akashsim calibrate: %s\n",
+                rc == AK_ENOMEM ? "out of memory" : "cannot write the figures");
+        return 1;
+    }
+    return 0;
 }
 
 /* Options shared by run and validate. Returns -1 to go on, else the exit status. */
@@ -494,6 +592,8 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 2, argv + 2);
     if (strcmp(cmd, "params") == 0)
         return cmd_params(argc - 2, argv + 2);
+    if (strcmp(cmd, "calibrate") == 0)
+        return cmd_calibrate(argc - 2, argv + 2);
     if (cmd[0] == '-')
         return usage_error("unknown option %s", cmd);
     return usage_error("unknown command %s", cmd);

@@ -2,10 +2,11 @@
 # tests/cli/run.sh AKASHSIM: the command line tested as a user runs it (DESIGN.md "Tests").
 #
 # Good input: help, version, params, replay with --check and --narrate, with and without the
-# chain layer (genesis validators, liveness over a million blocks, proposers). Bad input: usage
-# errors, and hostile or malformed replay scripts (chain-layer ones included), each of which must
-# exit 2 with exactly one line on stderr naming the file (and the JSON path where there is one)
-# and nothing on stdout. Any exit status of 128 or more (a signal: a crash) fails its case.
+# chain layer (genesis validators, liveness over a million blocks, proposers), scenarios run and
+# validated, and calibrate on short baseline runs. Bad input: usage errors, and hostile or
+# malformed replay scripts (chain-layer ones included), scenarios and results databases, each of
+# which must exit 2 with exactly one line on stderr naming the file (and the JSON path where there
+# is one) and nothing on stdout. Any exit status of 128 or more (a signal: a crash) fails its case.
 # Prints one line per case; exits 1 if any case fails.
 set -u
 
@@ -790,6 +791,275 @@ if expect "run: the small scenario" 0 run "$tmp/small.json" -o "$tmp/small.db" -
     [ "$(db_runs "$tmp/small.db")" = "complete" ]; then
     ok "run: the small scenario"
 elif [ $rc -eq 0 ]; then bad "run: the small scenario" "runs: $(db_runs "$tmp/small.db")"; fi
+
+# ---- calibrate --------------------------------------------------------------------------------
+
+if expect "calibrate --help" 0 calibrate --help && grep -q "usage: akashsim calibrate" "$out" &&
+    grep -q -- "--run N" "$out" && [ ! -s "$err" ]; then
+    ok "calibrate --help"
+elif [ $rc -eq 0 ]; then bad "calibrate --help" "no usage text on stdout"; fi
+if expect "help lists calibrate" 0 help && grep -q "^  calibrate RESULTS.db" "$out"; then
+    ok "help lists calibrate"
+elif [ $rc -eq 0 ]; then bad "help lists calibrate" "calibrate is not in the usage"; fi
+
+# Two short baseline runs into one file: run 1 (3 days, seed 1) and run 2 (2 days, seed 2).
+cal=$tmp/cal.db
+if expect "calibrate: make the runs" 0 run "$baseline" -o "$cal" --quiet --set duration_days=3 &&
+    expect "calibrate: make the runs" 0 run "$baseline" -o "$cal" --quiet --seed 2 \
+        --set duration_days=2 && [ "$(db_runs "$cal")" = "complete complete" ]; then
+    ok "calibrate: make the runs"
+elif [ $rc -eq 0 ]; then bad "calibrate: make the runs" "runs: $(db_runs "$cal")"; fi
+cp "$cal" "$tmp/cal.db.orig"
+
+# check_table FILE: the table of calibrate's stdout in FILE, checked against the figures of
+# --json in FILE.json: one row per figure, in order, each with its simulated value, a signed
+# gap in % (or n/a) and yes/no; then the sources, numbered, each with an address.
+check_table() {
+    "$python" - "$1" "$1.json" <<'EOF'
+import json, re, sys
+lines = open(sys.argv[1]).read().split("\n")
+figs = json.load(open(sys.argv[2]))
+head = lines.index(next(l for l in lines if l.startswith("figure ")))
+assert re.match(r"figure +unit +simulated +target +range +gap +in range +sources$", lines[head])
+rows = lines[head + 1: head + 1 + len(figs)]
+assert lines[head + 1 + len(figs)] == "", "more rows than figures"
+for f, row in zip(figs, rows):
+    assert row.startswith(f["figure"] + " "), (f["figure"], row)
+    m = re.search(r"(n/a|[+-]\d+\.\d %|0\.0 %) +(yes|no|n/a) +([\d ]+)$", row)
+    assert m, row
+    shown = row[len(f["figure"]):].split()[len(f["unit"].split())]
+    if f["simulated"] is None:
+        assert shown == "n/a" and m.group(1) == "n/a" and m.group(2) == "n/a", row
+    else:
+        # the simulated column is the value, rounded to the decimals it shows
+        decimals = len(shown.split(".")[1]) if "." in shown else 0
+        value = float(shown.replace(",", ""))
+        assert abs(value - f["simulated"]) <= 0.5 * 10 ** -decimals + 1e-9, row
+        gap = 0.0 if m.group(1) == "0.0 %" else float(m.group(1)[:-2])
+        assert abs(gap - f["gap_pct"]) <= 0.05 + 1e-9, (row, f["gap_pct"])
+        assert m.group(2) == ("yes" if f["inside"] else "no"), row
+    cited = [int(x) for x in m.group(3).split()]
+    assert len(cited) == len(f["sources"]) >= 1, row
+srcs = [l for l in lines[head + len(figs) + 1:] if re.match(r" *\d+  4\.[123] ", l)]
+assert len(srcs) >= 10 and all("https://" in l for l in srcs), srcs
+EOF
+}
+
+# check_json FILE DB RUN: the figures in FILE are those of run RUN in DB, recomputed here from
+# the documented tables; every gap is (simulated - target) / target in %.
+check_json() {
+    "$python" - "$@" <<'EOF'
+import json, sqlite3, statistics, sys
+figs = {f["name"]: f for f in json.load(open(sys.argv[1]))}
+c = sqlite3.connect("file:%s?mode=ro" % sys.argv[2], uri=True)
+run = int(sys.argv[3])
+one = lambda sql: c.execute(sql, (run,)).fetchone()[0]
+for name in ("active_providers", "gpus", "vcpus", "leases_per_day", "revenue_usd_per_day",
+             "take_akt", "take_usdc", "h100_usd_gpu_hour", "akt_usd", "bonded_validators",
+             "gpu_util"):
+    assert name in figs, name
+for f in figs.values():
+    assert set(f) >= {"name", "figure", "unit", "simulated", "target", "low", "high", "gap_pct",
+                      "inside", "basis", "how", "sources"}, f
+    assert f["low"] <= f["target"] <= f["high"], f
+    if f["simulated"] is None:
+        assert f["gap_pct"] is None and f["inside"] is None, f
+    else:
+        want = 100 * (f["simulated"] - f["target"]) / f["target"]
+        assert abs(f["gap_pct"] - want) <= 1e-6 * max(1, abs(want)), f
+    assert all(s["source"] and s["section"].startswith("4.") for s in f["sources"]), f
+end = one("SELECT max(t_us) FROM metrics WHERE run_id = ?")
+days = end / 86400e6
+m = lambda expr: one("SELECT %s FROM metrics WHERE run_id = ?" % expr)
+last = lambda col: one("SELECT %s FROM metrics WHERE run_id = ? AND t_us = %d" % (col, end))
+p = lambda expr: one("SELECT %s FROM providers WHERE run_id = ? AND exited_us IS NULL" % expr)
+def close(name, want):
+    got = figs[name]["simulated"]
+    assert abs(got - want) <= 1e-6 * max(1, abs(want)), (name, got, want)
+close("active_providers", last("active_providers"))
+close("bonded_validators", last("bonded_validators"))
+close("gpus", p("sum(gpus)"))
+close("vcpus", p("sum(cpu_millis)") / 1000)
+close("leases_per_day", m("sum(leases_created)") / days)
+close("revenue_usd_per_day", m("sum(tenant_spend_usd)") / days)
+close("akt_usd", m("avg(akt_usd)"))
+close("gpu_util", 100 * m("avg(gpu_util)"))
+take, income = m("sum(take_uakt)"), m("sum(provider_income_uakt)")
+close("take_akt", 100 * take / (take + income))
+take, income = m("sum(take_uusdc)"), m("sum(provider_income_uusdc)")
+close("take_usdc", 100 * take / (take + income))
+h100 = [p / g / 730.5 for p, g in c.execute(
+    "SELECT l.price_usd_month, l.gpus FROM leases l JOIN providers p"
+    " ON p.run_id = l.run_id AND p.provider = l.provider"
+    " WHERE l.run_id = ? AND l.gpus > 0 AND p.gpu_model = 'h100'", (run,))]
+assert h100, "no H100 leases"
+close("h100_usd_gpu_hour", statistics.median(h100))
+EOF
+}
+
+if expect "calibrate: the last complete run" 0 calibrate "$cal"; then
+    cp "$out" "$tmp/cal-2.txt"
+    if [ -s "$err" ]; then bad "calibrate: the last complete run" "wrote to stderr"
+    elif [ "$(head -n 1 "$out")" != \
+        "$cal, run 2: baseline, seed 2, 2.0 simulated days, rules akash-v1" ]; then
+        bad "calibrate: the last complete run" "header: $(head -n 1 "$out")"
+    elif ! grep -q '^active providers (end)  *providers  *[0-9][0-9]*  *58  *58 to 60  ' "$out"
+    then
+        bad "calibrate: the last complete run" "no row for the active providers"
+    else ok "calibrate: the last complete run"; fi
+fi
+if expect "calibrate --json" 0 calibrate --json "$cal"; then
+    cp "$out" "$tmp/cal-2.txt.json"
+    if [ -s "$err" ]; then bad "calibrate --json" "wrote to stderr"
+    elif ! check_json "$out" "$cal" 2 2>"$err"; then bad "calibrate --json" "$(tail -n 1 "$err")"
+    elif ! check_table "$tmp/cal-2.txt" 2>"$err"; then
+        bad "calibrate --json" "the table disagrees: $(tail -n 1 "$err")"
+    else ok "calibrate --json"; fi
+fi
+for sel in "--run 1" "--run=1"; do
+    # shellcheck disable=SC2086 # $sel is an option and its value
+    if expect "calibrate $sel" 0 calibrate $sel "$cal" && [ "$(head -n 1 "$out")" = \
+        "$cal, run 1: baseline, seed 1, 3.0 simulated days, rules akash-v1" ]; then
+        cp "$out" "$tmp/cal-1.txt"
+        # shellcheck disable=SC2086
+        if ! expect "calibrate $sel --json" 0 calibrate "$cal" --json $sel; then :
+        elif ! check_json "$out" "$cal" 1 2>"$err"; then bad "calibrate $sel" "$(tail -n 1 "$err")"
+        elif ! cp "$out" "$tmp/cal-1.txt.json" || ! check_table "$tmp/cal-1.txt" 2>"$err"; then
+            bad "calibrate $sel" "the table disagrees: $(tail -n 1 "$err")"
+        else ok "calibrate $sel"; fi
+    elif [ $rc -eq 0 ]; then bad "calibrate $sel" "header: $(head -n 1 "$out")"; fi
+done
+# a run without A100 providers: that row reads n/a, and null in JSON
+if expect "calibrate: a figure the run lacks" 0 calibrate "$tmp/small.db" &&
+    grep -q '^A100 price (median) *USD/GPU-hour *n/a .* n/a  n/a ' "$out" &&
+    expect "calibrate: a figure the run lacks" 0 calibrate --json "$tmp/small.db" &&
+    "$python" -c 'import json,sys
+f = {x["name"]: x for x in json.load(open(sys.argv[1]))}["a100_usd_gpu_hour"]
+assert f["simulated"] is None and f["gap_pct"] is None and f["inside"] is None' "$out"; then
+    ok "calibrate: a figure the run lacks"
+elif [ $rc -eq 0 ]; then bad "calibrate: a figure the run lacks" "no n/a row for A100 prices"; fi
+if cmp -s "$cal" "$tmp/cal.db.orig" &&
+    { [ ! -e "$cal-wal" ] || [ ! -s "$cal-wal" ]; }; then
+    ok "calibrate: the database is unchanged"
+else
+    bad "calibrate: the database is unchanged" "$cal differs from its copy, or its WAL holds data"
+fi
+"$akashsim" calibrate "$cal" >/dev/full 2>"$err"
+rc=$?
+if [ $rc -ne 1 ]; then bad "calibrate: stdout not writable" "exit status $rc, expected 1"
+elif [ "$(cat "$err")" != "akashsim calibrate: cannot write the figures" ]; then
+    bad "calibrate: stdout not writable" "stderr: $(cat "$err")"
+else ok "calibrate: stdout not writable"; fi
+
+# Bad databases and runs. cal_error NAME LINE ARGS...: `calibrate ARGS` exits 2 with nothing on
+# stdout and exactly LINE on stderr.
+cal_error() {
+    name=$1
+    line=$2
+    shift 2
+    expect "$name" 2 calibrate "$@" || return
+    one_line_error "$name" "$line" || return
+    if [ "$(cat "$err")" != "$line" ]; then
+        bad "$name" "stderr: $(cat "$err")"
+        return
+    fi
+    ok "$name"
+}
+# mkdb NAME SQL: $tmp/NAME, a copy of the calibrated file changed by SQL ("" for none)
+mkdb() {
+    cp "$cal" "$tmp/$1" && "$python" -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+if sys.argv[2]:
+    c.executescript(sys.argv[2])
+c.commit()
+c.close()' "$tmp/$1" "$2"
+}
+mkdb cal-failed.db "UPDATE runs SET status = 'failed', message = 'invariant broken: x'
+    WHERE run_id = 2"
+mkdb cal-running.db "UPDATE runs SET status = 'running' WHERE run_id = 2"
+mkdb cal-none.db "UPDATE runs SET status = 'failed' WHERE run_id IN (1, 2)"
+mkdb cal-empty.db "DELETE FROM runs"
+mkdb cal-v7.db "UPDATE meta SET value = '7' WHERE key = 'schema_version'"
+mkdb cal-nometa.db "DROP TABLE meta"
+mkdb cal-old.db "ALTER TABLE metrics DROP COLUMN take_uusdc"
+"$python" -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("CREATE TABLE t (x)")' \
+    "$tmp/other.db"
+: >"$tmp/zero.db"
+cp "$tmp/cal-failed.db" "$tmp/cal-failed.db.orig"
+cal_error "calibrate: missing file" \
+    "akashsim calibrate: $tmp/none.db: cannot open: No such file or directory" "$tmp/none.db"
+if [ -e "$tmp/none.db" ]; then bad "calibrate: missing file" "created $tmp/none.db"; fi
+cal_error "calibrate: a directory" "akashsim calibrate: $tmp/outdir: cannot open: Is a directory" \
+    "$tmp/outdir"
+cal_error "calibrate: not a database" "akashsim calibrate: $tmp/text.db: file is not a database" \
+    "$tmp/text.db"
+cal_error "calibrate: an empty file" \
+    "akashsim calibrate: $tmp/zero.db: not an akashsim results database (no runs table)" \
+    "$tmp/zero.db"
+cal_error "calibrate: another program's database" \
+    "akashsim calibrate: $tmp/other.db: not an akashsim results database (no runs table)" \
+    "$tmp/other.db"
+cal_error "calibrate: no meta table" \
+    "akashsim calibrate: $tmp/cal-nometa.db: not an akashsim results database (no meta table)" \
+    "$tmp/cal-nometa.db"
+cal_error "calibrate: another schema version" \
+    "akashsim calibrate: $tmp/cal-v7.db: schema version 7, this akashsim reads 1" \
+    "$tmp/cal-v7.db"
+cal_error "calibrate: a missing run" "akashsim calibrate: $cal: no run 3" "$cal" --run 3
+cal_error "calibrate: a failed run" \
+    "akashsim calibrate: $tmp/cal-failed.db: run 2 is not complete (its status is failed)" \
+    "$tmp/cal-failed.db" --run 2
+cal_error "calibrate: a running run" \
+    "akashsim calibrate: $tmp/cal-running.db: run 2 is not complete (its status is running)" \
+    --run=2 "$tmp/cal-running.db"
+cal_error "calibrate: no complete run" "akashsim calibrate: $tmp/cal-none.db: no complete run" \
+    "$tmp/cal-none.db"
+cal_error "calibrate: no runs at all" "akashsim calibrate: $tmp/cal-empty.db: no complete run" \
+    "$tmp/cal-empty.db"
+# a file written before a column was added: that figure reads n/a, the others are there
+if expect "calibrate: a file without a newer column" 0 calibrate "$tmp/cal-old.db" &&
+    grep -q '^take on USDC leases  *%  *n/a ' "$out" &&
+    grep -q '^take on AKT leases  *%  *[0-9.]* ' "$out"; then
+    ok "calibrate: a file without a newer column"
+elif [ $rc -eq 0 ]; then bad "calibrate: a file without a newer column" "no n/a row"; fi
+# the default skips a failed last run
+if expect "calibrate: the default skips a failed run" 0 calibrate "$tmp/cal-failed.db" &&
+    head -n 1 "$out" | grep -qF "cal-failed.db, run 1: baseline, seed 1, 3.0 simulated days"; then
+    ok "calibrate: the default skips a failed run"
+elif [ $rc -eq 0 ]; then bad "calibrate: the default skips a failed run" "$(head -n 1 "$out")"; fi
+if cmp -s "$tmp/cal-failed.db" "$tmp/cal-failed.db.orig" &&
+    cmp -s "$tmp/text.db" "$tmp/text.db.orig"; then ok "calibrate: refused files are unchanged"
+else bad "calibrate: refused files are unchanged" "a file changed"; fi
+for v in abc 0 -1 1x 9223372036854775808 ""; do
+    cal_error "calibrate --run '$v'" \
+        "akashsim calibrate: --run needs a run id, an integer from 1 to 2^63-1 (got \"$v\")" \
+        "$cal" --run "$v"
+done
+cal_error "calibrate --run at the end" \
+    "akashsim calibrate: --run needs a run id, an integer from 1 to 2^63-1 (got \"\")" \
+    "$cal" --run
+cal_error "calibrate --run=x" \
+    "akashsim calibrate: --run needs a run id, an integer from 1 to 2^63-1 (got \"x\")" \
+    "$cal" --run=x
+# cal_usage NAME LINE ARGS...: `calibrate ARGS` exits 2 with nothing on stdout and LINE, a blank
+# line and calibrate's usage on stderr.
+cal_usage() {
+    name=$1
+    line=$2
+    shift 2
+    expect "$name" 2 calibrate "$@" || return
+    if [ -s "$out" ]; then bad "$name" "wrote to stdout"
+    elif [ "$(head -n 1 "$err")" != "$line" ]; then bad "$name" "first line: $(head -n 1 "$err")"
+    elif [ "$(sed -n 3p "$err")" != "usage: akashsim calibrate RESULTS.db [--run N] [--json]" ]
+    then bad "$name" "no usage on stderr"
+    else ok "$name"; fi
+}
+cal_usage "calibrate: unknown option" "akashsim calibrate: unknown option --frobnicate" \
+    "$cal" --frobnicate
+cal_usage "calibrate: no database" "akashsim calibrate: missing RESULTS.db" --json
+cal_usage "calibrate: two databases" \
+    "akashsim calibrate: one database at a time (got $cal and $tmp/small.db)" \
+    "$cal" "$tmp/small.db"
 
 # SIGTERM during a run: exit 130, the run recorded as failed ("interrupted"), never complete
 "$akashsim" run "$baseline" -o "$tmp/int.db" >"$out" 2>"$err" &
