@@ -48,12 +48,14 @@ static uint32_t random_bid(const ak_choice_bid *bids, uint32_t n, double penalty
 }
 
 static const ak_choice_policy CHEAPEST = {
-    "cheapest", "the lowest price; ties to the first bid in the chain's order", 0, cheapest};
+    "cheapest", "the lowest price; ties to the first bid in the chain's order", 0, false,
+    cheapest};
 static const ak_choice_policy REPUTATION = {
-    "reputation", "the lowest price x (1 + penalty x failures of the bidder known)", 0,
+    "reputation", "the lowest price x (1 + penalty x failures of the bidder known)", 0, true,
     reputation};
 static const ak_choice_policy RANDOM = {
-    "random", "uniformly among the open bids (all within the order's price)", 1, random_bid};
+    "random", "uniformly among the open bids (all within the order's price)", 1, false,
+    random_bid};
 
 static const ak_choice_policy *const POLICIES[] = {&CHEAPEST, &REPUTATION, &RANDOM, NULL};
 

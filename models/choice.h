@@ -24,14 +24,15 @@
 /* One open bid as the tenant sees it. */
 typedef struct ak_choice_bid {
     ak_dec price;      /* the bid's price per block */
-    uint32_t provider; /* the bidder, as the caller numbers providers */
-    uint32_t failures; /* failures of the bidder the tenant knows of */
+    uint32_t provider; /* the bidder, as the caller numbers providers (or UINT32_MAX) */
+    uint32_t failures; /* failures of the bidder the tenant knows of (uses_failures) */
 } ak_choice_bid;
 
 typedef struct ak_choice_policy {
     const char *name; /* what scenarios write */
     const char *doc;  /* one line for docs and help */
     unsigned draws;   /* gsl_rng_uniform calls per choice: 0 or 1 */
+    bool uses_failures; /* reads ak_choice_bid.failures (the others need not fill it) */
     /* The index of the chosen bid among bids[0..n), n >= 1, given in the chain's bid order. */
     uint32_t (*choose)(const ak_choice_bid *bids, uint32_t n, double penalty, gsl_rng *r);
 } ak_choice_policy;

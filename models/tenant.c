@@ -318,10 +318,13 @@ int tenant_choose(ak_world *w, uint32_t d)
         if (!c || !handle)
             return AK_ENOMEM;
         uint32_t i = 0;
+        /* who bid matters only to a policy that remembers failures */
+        bool who = w->sc->any_failures && w->sc->choice->uses_failures;
         for (uint32_t h = o->bids; h != AK_POOL_NONE;) {
             const ak_bid *b = ak_pool_at(&mk->bids, h);
             if (b->state == AK_BID_OPEN) {
-                uint32_t p = ak_map_get(&w->provider_index, ak_key2(b->id.provider, 0));
+                uint32_t p = who ? ak_map_get(&w->provider_index, ak_key2(b->id.provider, 0))
+                                 : UINT32_MAX;
                 c[i] = (ak_choice_bid){b->price.amount, p, known_failures(w, dep->tenant, p)};
                 handle[i++] = h;
             }

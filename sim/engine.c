@@ -591,6 +591,9 @@ int ak_sim_create(const ak_scenario *sc, const ak_sim_opts *opts, ak_sim **out, 
     w->usd_now = sc->akt_usd;
     w->akt_usd = world_dec6(sc->akt_usd);
     w->price_moves = ak_price_step_us(&sc->akt_price) > 0;
+    w->track_leases = sc->any_failures;
+    for (uint32_t f = 0; f < sc->nfleets; f++)
+        w->track_leases = w->track_leases || sc->fleets[f].entry_exit;
     ak_map_init(&w->dep_index, NULL);
     ak_map_init(&w->tenant_index, NULL);
     ak_map_init(&w->provider_index, NULL);
@@ -853,11 +856,13 @@ static int on_lease_created(ak_world *w, uint32_t d, const ak_event *ev)
     dep->lease_height = w->height;
     w_provider *pv = &w->providers[bid->provider];
     pv->leases_won++;
-    dep->pprev = NONE;
-    dep->pnext = pv->leases;
-    if (pv->leases != NONE)
-        w->deps[pv->leases].pprev = d;
-    pv->leases = d;
+    dep->pprev = dep->pnext = NONE;
+    if (w->track_leases) { /* failures and exits walk a provider's leases */
+        dep->pnext = pv->leases;
+        if (pv->leases != NONE)
+            w->deps[pv->leases].pprev = d;
+        pv->leases = d;
+    }
     w->tenants[dep->tenant].leases++;
     w->active_leases++;
     if (dep->order_open) {
@@ -910,14 +915,16 @@ static int on_lease_closed(ak_world *w, uint32_t d, const ak_event *ev)
     }
     for (int k = 0; k < 4; k++)
         w->leased[k] -= dep->need[k] * (int64_t)dep->units;
-    w_provider *pv = &w->providers[dep->provider];
-    if (dep->pprev != NONE)
-        w->deps[dep->pprev].pnext = dep->pnext;
-    else
-        pv->leases = dep->pnext;
-    if (dep->pnext != NONE)
-        w->deps[dep->pnext].pprev = dep->pprev;
-    dep->pnext = dep->pprev = NONE;
+    if (w->track_leases) {
+        w_provider *pv = &w->providers[dep->provider];
+        if (dep->pprev != NONE)
+            w->deps[dep->pprev].pnext = dep->pnext;
+        else
+            pv->leases = dep->pnext;
+        if (dep->pnext != NONE)
+            w->deps[dep->pnext].pprev = dep->pprev;
+        dep->pnext = dep->pprev = NONE;
+    }
     provider_lease_ended(w, d);
     uint32_t b = find_bid(w, dep, ev->id.provider);
     if (b != NONE)
@@ -1187,8 +1194,6 @@ static int block(ak_world *w)
     w->total.blocks++;
     w->period.spend_raw += w->active_rate.v;
     w->period.spend_usdc_raw += w->active_rate_usdc.v;
-    if (w->price_moves)
-        w->period.spend_usd += (double)w->active_rate.v * 1e-24 * w->usd_now;
     if (w->nmempool == 0)
         ak_arena_fini(&w->scratch); /* frees the chunks; the arena is empty again */
     size_t nev;
@@ -1359,9 +1364,15 @@ static void fill_metrics(ak_world *w, ak_rec_metrics *m)
     m->halted_s = (double)w->period.halted_us / 1e6;
 }
 
+static void spend_at_price(ak_world *w);
+
 static int sample(ak_world *w)
 {
     w->last_sample_us = w->now;
+    if (w->price_moves) {
+        spend_at_price(w);
+        w->spend_mark = 0; /* the period starts again */
+    }
     if (w->halted) { /* a halt in progress counts in each period it covers */
         w->period.halted_us += w->now - w->halt_mark;
         w->halt_mark = w->now;
@@ -1387,9 +1398,17 @@ static int sample(ak_world *w)
 
 /* The price path's next step (models/akt_price.h): what providers' price scripts, tenants'
  * budgets and the USD figures see from now on. */
+/* Convert the spend accrued since the last price change at the price it accrued at. */
+static void spend_at_price(ak_world *w)
+{
+    w->period.spend_usd += (double)(w->period.spend_raw - w->spend_mark) * 1e-24 * w->usd_now;
+    w->spend_mark = w->period.spend_raw;
+}
+
 static int price_step(ak_world *w)
 {
     const ak_price_spec *spec = &w->sc->akt_price;
+    spend_at_price(w);
     ak_price_step(spec, &w->price, w->rng_price);
     w->usd_now = ak_price_now(&w->price);
     w->akt_usd = world_dec6(w->usd_now);
@@ -1626,6 +1645,7 @@ void ak_sim_summarize(ak_sim *w, ak_sim_summary *s)
     s->gpu_hour_usd = m.price_gpu_hour_median_usd;
     __int128 spend = (w->total.spend_raw + w->period.spend_raw) / (__int128)1000000000000000000;
     if (w->price_moves) {
+        spend_at_price(w);
         s->spend_usd = w->total.spend_usd + w->period.spend_usd;
         s->income_usd = w->total.income_usd + w->period.income_usd;
         s->take_usd = w->total.take_usd + w->period.take_usd;

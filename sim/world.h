@@ -206,6 +206,8 @@ typedef struct ak_world {
     double usd_now;          /* the AKT price, USD */
     ak_price_state price;    /* the price path */
     bool price_moves;        /* the process is not constant */
+    bool track_leases;       /* keep each provider's list of leases (failures, exits) */
+    __int128 spend_mark;     /* period.spend_raw already converted to USD (price_moves) */
     gsl_rng *rng_price;
     __int128 cpu_rate_raw;   /* active CPU-only leases: sum of uakt prices per block, Dec raw */
     __int128 cpu_rate_usdc_raw; /* ... and of uusdc prices */

@@ -855,6 +855,13 @@ START_TEST(price_path_moves_usd_figures)
     ck_assert_double_ge(sum.income_usd, uakt * lo * 0.999);
     ck_assert_double_le(sum.income_usd, uakt * hi * 1.001);
     ck_assert_double_ne(sum.income_usd, uakt * w->usd_now);
+    /* so does the spend, block by block (converted at each price change) */
+    double spent = (double)((w->total.spend_raw + w->period.spend_raw) /
+                            (__int128)1000000000000000000) / 1e6;
+    ck_assert_double_gt(spent, 0);
+    ck_assert_double_ge(sum.spend_usd, spent * lo * 0.999);
+    ck_assert_double_le(sum.spend_usd, spent * hi * 1.001);
+    ck_assert_double_ne(sum.spend_usd, spent * w->usd_now);
     ak_sim_destroy(s);
     ak_scenario_free(sc);
 }
