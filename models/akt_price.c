@@ -24,42 +24,18 @@
 
 /* ---- numbers ---- */
 
-static double number(jr *r, const cJSON *node)
-{
-    if (!cJSON_IsNumber(node))
-        jr_fail(r, node, "expected a number, found %s", jr_kind(node));
-    if (!isfinite(node->valuedouble))
-        jr_fail(r, node, "expected a finite number, found %g", node->valuedouble);
-    return node->valuedouble;
-}
-
-/* A number in [lo, hi] (lo excluded when lo_open), or fail naming key. */
-static double ranged(jr *r, const cJSON *node, const char *key, double lo, bool lo_open,
-                     double hi)
-{
-    double v = number(r, node);
-    if (!((lo_open ? v > lo : v >= lo) && v <= hi))
-        jr_fail(r, node, "%s must be %s %.17g and at most %.17g", key,
-                lo_open ? "more than" : "at least", lo, hi);
-    return v;
-}
-
-static double req(jr *r, const cJSON *obj, const char *key, double lo, bool lo_open, double hi)
-{
-    return ranged(r, jr_req(r, obj, key), key, lo, lo_open, hi);
-}
 
 static double opt(jr *r, const cJSON *obj, const char *key, double def, double lo, bool lo_open,
                   double hi)
 {
     const cJSON *n = jr_opt(obj, key);
-    return n ? ranged(r, n, key, lo, lo_open, hi) : def;
+    return n ? jr_ranged(r, n, key, lo, lo_open, hi) : def;
 }
 
 /* A price in USD; the message names what it is. */
 static double price(jr *r, const cJSON *node, const char *what)
 {
-    double v = number(r, node);
+    double v = jr_number(r, node);
     if (!(v >= AK_PRICE_MIN && v <= AK_PRICE_MAX))
         jr_fail(r, node, "%s must be at least 0.000001 and at most 1000000 (USD per AKT)", what);
     return v;
@@ -118,7 +94,7 @@ static void diffusion_read(jr *r, const cJSON *obj, ak_price_spec *s)
 {
     s->start = price(r, jr_req(r, obj, "start"), "start");
     s->drift = opt(r, obj, "drift", 0, -MAX_DRIFT, false, MAX_DRIFT);
-    s->volatility = req(r, obj, "volatility", 0, false, MAX_VOLATILITY);
+    s->volatility = jr_req_ranged(r, obj, "volatility", 0, false, MAX_VOLATILITY);
 }
 
 static void gbm_read(jr *r, const cJSON *obj, const char *file, ak_price_spec *s)
@@ -150,7 +126,7 @@ static void jump_read(jr *r, const cJSON *obj, const char *file, ak_price_spec *
     (void)file;
     diffusion_read(r, obj, s);
     const cJSON *lam = jr_req(r, obj, "jumps_per_year");
-    s->jumps_per_year = number(r, lam);
+    s->jumps_per_year = jr_number(r, lam);
     if (!(s->jumps_per_year >= 0))
         jr_fail(r, lam, "jumps_per_year must not be negative");
     double per_step = s->jumps_per_year * s->dt;
@@ -158,8 +134,8 @@ static void jump_read(jr *r, const cJSON *obj, const char *file, ak_price_spec *
         jr_fail(r, lam, "jumps_per_year x step_hours / 8760 must be at most 100 (jumps per step "
                         "on average)");
     s->p_no_jump = exp(-per_step);
-    s->jump_mean = req(r, obj, "jump_mean", -MAX_JUMP_MEAN, false, MAX_JUMP_MEAN);
-    s->jump_sd = req(r, obj, "jump_sd", 0, false, MAX_JUMP_SD);
+    s->jump_mean = jr_req_ranged(r, obj, "jump_mean", -MAX_JUMP_MEAN, false, MAX_JUMP_MEAN);
+    s->jump_sd = jr_req_ranged(r, obj, "jump_sd", 0, false, MAX_JUMP_SD);
 }
 
 /* The smallest k with P(N <= k) > u, N ~ Poisson(lambda), p0 = exp(-lambda) > 0. The CDF
@@ -223,8 +199,8 @@ static void regime_read(jr *r, const cJSON *obj, const char *file, ak_price_spec
                 jr_fail(r, nm, "regime \"%s\" is named twice", name);
         memcpy(rg->name, name, len + 1);
         rg->drift = opt(r, g, "drift", 0, -MAX_DRIFT, false, MAX_DRIFT);
-        rg->volatility = req(r, g, "volatility", 0, false, MAX_VOLATILITY);
-        rg->mean_days = req(r, g, "mean_days", 0, true, MAX_MEAN_DAYS);
+        rg->volatility = jr_req_ranged(r, g, "volatility", 0, false, MAX_VOLATILITY);
+        rg->mean_days = jr_req_ranged(r, g, "mean_days", 0, true, MAX_MEAN_DAYS);
         rg->p_leave = -expm1(-(s->dt * DAYS_PER_YEAR) / rg->mean_days);
         s->nregimes++;
     }
@@ -332,7 +308,7 @@ static void read_step(jr *r, const cJSON *obj, ak_price_spec *s)
     const cJSON *n = jr_opt(obj, "step_hours");
     s->step_hours = 1;
     if (n) {
-        s->step_hours = number(r, n);
+        s->step_hours = jr_number(r, n);
         if (!(s->step_hours >= MIN_STEP_HOURS && s->step_hours <= MAX_STEP_HOURS))
             jr_fail(r, n, "step_hours must be at least 1/60 (a minute) and at most 8760 (a "
                           "year)");

@@ -21,30 +21,6 @@
 
 /* ---- numbers ---- */
 
-static double number(jr *r, const cJSON *node)
-{
-    if (!cJSON_IsNumber(node))
-        jr_fail(r, node, "expected a number, found %s", jr_kind(node));
-    if (!isfinite(node->valuedouble))
-        jr_fail(r, node, "expected a finite number, found %g", node->valuedouble);
-    return node->valuedouble;
-}
-
-/* A number in [lo, hi] (lo excluded when lo_open), or fail naming key. */
-static double ranged(jr *r, const cJSON *node, const char *key, double lo, bool lo_open,
-                     double hi)
-{
-    double v = number(r, node);
-    if (!((lo_open ? v > lo : v >= lo) && v <= hi))
-        jr_fail(r, node, "%s must be %s %.17g and at most %.17g", key,
-                lo_open ? "more than" : "at least", lo, hi);
-    return v;
-}
-
-static double req(jr *r, const cJSON *obj, const char *key, double lo, bool lo_open, double hi)
-{
-    return ranged(r, jr_req(r, obj, key), key, lo, lo_open, hi);
-}
 
 /* "a, b, c" of a NULL-terminated list of names. */
 static void join(const char *const *names, char *buf, size_t cap)
@@ -99,7 +75,7 @@ static const ak_demand_trend_type constant_trend = {
 
 static void linear_read(jr *r, const cJSON *obj, ak_demand_trend *t)
 {
-    t->per_year = req(r, obj, "per_year", -AK_DEMAND_MAX_GROWTH, false, AK_DEMAND_MAX_GROWTH);
+    t->per_year = jr_req_ranged(r, obj, "per_year", -AK_DEMAND_MAX_GROWTH, false, AK_DEMAND_MAX_GROWTH);
 }
 
 static double linear_at(const ak_demand_trend *t, double day)
@@ -126,7 +102,7 @@ static const ak_demand_trend_type linear_trend = {
 
 static void exponential_read(jr *r, const cJSON *obj, ak_demand_trend *t)
 {
-    t->per_year = req(r, obj, "per_year", -1, true, AK_DEMAND_MAX_GROWTH);
+    t->per_year = jr_req_ranged(r, obj, "per_year", -1, true, AK_DEMAND_MAX_GROWTH);
 }
 
 static double exponential_at(const ak_demand_trend *t, double day)
@@ -169,7 +145,7 @@ static double max2(double a, double b)
 
 static double factor(jr *r, const cJSON *obj)
 {
-    return req(r, obj, "factor", 0, false, AK_DEMAND_MAX);
+    return jr_req_ranged(r, obj, "factor", 0, false, AK_DEMAND_MAX);
 }
 
 static const char *const step_keys[] = {"at_day", "factor", NULL};
@@ -210,7 +186,7 @@ static const char *const spike_keys[] = {"at_day", "days", "factor", NULL};
 
 static void spike_read(jr *r, const cJSON *obj, ak_demand_event *e)
 {
-    e->days = req(r, obj, "days", 0, true, AK_DEMAND_MAX_DAY);
+    e->days = jr_req_ranged(r, obj, "days", 0, true, AK_DEMAND_MAX_DAY);
     e->factor = factor(r, obj);
 }
 
@@ -250,7 +226,7 @@ static void crash_read(jr *r, const cJSON *obj, ak_demand_event *e)
 {
     e->factor = factor(r, obj);
     const cJSON *rec = jr_opt(obj, "recovery_days");
-    e->recovery_days = rec ? ranged(r, rec, "recovery_days", 0, true, AK_DEMAND_MAX_DAY) : 0;
+    e->recovery_days = rec ? jr_ranged(r, rec, "recovery_days", 0, true, AK_DEMAND_MAX_DAY) : 0;
 }
 
 /* The recovery ramp at day, for at_day <= day <= at_day + R. */
@@ -363,9 +339,9 @@ static void read_daily(jr *r, const cJSON *obj, ak_unix genesis, ak_demand_seaso
 {
     static const char *const keys[] = {"amplitude", "peak_hour", NULL};
     jr_keys(r, obj, keys);
-    double a = req(r, obj, "amplitude", 0, false, 1);
+    double a = jr_req_ranged(r, obj, "amplitude", 0, false, 1);
     const cJSON *ph = jr_req(r, obj, "peak_hour");
-    double peak = number(r, ph);
+    double peak = jr_number(r, ph);
     if (!(peak >= 0 && peak < 24))
         jr_fail(r, ph, "peak_hour must be at least 0 and less than 24");
     s->amplitude = a;
@@ -382,7 +358,7 @@ static void read_weekly(jr *r, const cJSON *obj, ak_unix genesis, ak_demand_seas
                                        "monday", "tuesday", "wednesday", "thursday", "friday",
                                        "saturday", "sunday", NULL};
     jr_keys(r, obj, keys);
-    double a = req(r, obj, "amplitude", 0, false, 1);
+    double a = jr_req_ranged(r, obj, "amplitude", 0, false, 1);
     const cJSON *pd = jr_req(r, obj, "peak_day");
     const char *name = jr_string(r, pd, NULL);
     int idx = -1;
@@ -448,7 +424,7 @@ static void read_event(jr *r, const cJSON *obj, ak_demand_event *e)
     kind_keys(r, obj, type->keys);
     memset(e, 0, sizeof *e);
     e->type = type;
-    e->at_day = req(r, obj, "at_day", 0, false, AK_DEMAND_MAX_DAY);
+    e->at_day = jr_req_ranged(r, obj, "at_day", 0, false, AK_DEMAND_MAX_DAY);
     type->read(r, obj, e);
 }
 

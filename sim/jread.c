@@ -510,3 +510,27 @@ int jr_len(const cJSON *arr)
 {
     return cJSON_GetArraySize(arr);
 }
+
+double jr_number(jr *r, const cJSON *node)
+{
+    if (!cJSON_IsNumber(node))
+        jr_fail(r, node, "expected a number, found %s", jr_kind(node));
+    if (!isfinite(node->valuedouble))
+        jr_fail(r, node, "expected a finite number, found %g", node->valuedouble);
+    return node->valuedouble;
+}
+
+double jr_ranged(jr *r, const cJSON *node, const char *key, double lo, bool lo_open, double hi)
+{
+    double v = jr_number(r, node);
+    if (!((lo_open ? v > lo : v >= lo) && v <= hi))
+        jr_fail(r, node, "%s must be %s %.17g and at most %.17g", key,
+                lo_open ? "more than" : "at least", lo, hi);
+    return v;
+}
+
+double jr_req_ranged(jr *r, const cJSON *obj, const char *key, double lo, bool lo_open,
+                     double hi)
+{
+    return jr_ranged(r, jr_req(r, obj, key), key, lo, lo_open, hi);
+}

@@ -80,6 +80,15 @@ bool jr_bool(jr *r, const cJSON *node);
 int64_t jr_int(jr *r, const cJSON *node, int64_t min, int64_t max);
 uint64_t jr_uint(jr *r, const cJSON *node, uint64_t max);
 
+/* A finite JSON number ("expected a number, found a string", "expected a finite number, found
+ * inf"). */
+double jr_number(jr *r, const cJSON *node);
+/* A finite number in [lo, hi], lo excluded when lo_open; otherwise fails with "<key> must be
+ * at least <lo> and at most <hi>" (or "more than <lo>"). */
+double jr_ranged(jr *r, const cJSON *node, const char *key, double lo, bool lo_open, double hi);
+/* jr_ranged of obj[key], failing when the key is absent. */
+double jr_req_ranged(jr *r, const cJSON *obj, const char *key, double lo, bool lo_open,
+                     double hi);
 /* What a node is, for messages: "an object", "a list", "a string", "a number", "a boolean",
  * "null"; "nothing" for NULL. */
 const char *jr_kind(const cJSON *n);
