@@ -8,7 +8,9 @@
  *   outages   A scheduled outage takes down, at at_day, each provider matching its region and
  *             fleet with probability share (one uniform per matching provider, whatever the
  *             outcome), for hours.
- *   down      Failures and outages overlap: a provider is down while any is in progress. A
+ *   down      Failures and outages overlap: a provider is down while any is in progress
+ *             (only a provider in the market goes down: entry slots not yet entered and
+ *             providers that left are skipped, their draws made all the same). A
  *             down provider hears no orders and sends nothing (no bids, no withdrawals: the
  *             daemon is off), but nothing on chain notices: its leases keep accruing and the
  *             tenants keep paying (5.4). Each of its tenants notices after detect_hours (the
@@ -51,6 +53,8 @@ int reliability_start(ak_world *w)
 static int go_down(ak_world *w, uint32_t p)
 {
     w_provider *pv = &w->providers[p];
+    if (pv->state != W_PROV_ACTIVE)
+        return 0; /* not in the market (yet, or any more): nothing to fail */
     if (pv->down++ > 0)
         return 0;
     pv->failures++;

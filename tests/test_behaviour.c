@@ -764,6 +764,24 @@ START_TEST(profitable_fleet_attracts_entrants)
     ck_assert_int_gt(entrant_wins, 0);
     ak_sim_destroy(s);
     ak_scenario_free(sc);
+
+    /* dormant slots do not fail: an outage of the whole fleet at day 1 takes down the one
+     * provider in the market, not the three slots still waiting */
+    sc = LOAD("genesis.providers[0].count=0", "genesis.providers[1].cpu_cores=16",
+              "genesis.providers[1].cost_usd={\"cpu\":0.01}",
+              "genesis.providers[1].entry_exit={\"review_days\":2,\"lag_days\":1,"
+              "\"entry_rate\":1,\"max_entrants\":3}",
+              "agents.providers.outages=[{\"at_day\":1,\"hours\":2,\"fleet\":\"solid\"}]",
+              "duration_days=2");
+    s = create(sc);
+    w = s;
+    ck_assert_int_eq(ak_sim_run_until(s, DAY_US + HOUR_US, INT64_MAX), 1);
+    ck_assert_int_eq(w->providers_down, 1);
+    ck_assert_uint_eq(w->providers[0].down, 1);
+    for (uint32_t p = 1; p < 4; p++)
+        ck_assert_uint_eq(w->providers[p].down, 0);
+    ak_sim_destroy(s);
+    ak_scenario_free(sc);
 }
 END_TEST
 
