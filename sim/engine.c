@@ -710,6 +710,7 @@ void ak_sim_destroy(ak_sim *w)
     free(w->mempool);
     free(w->val_stats);
     free(w->delegators);
+    free(w->chain_bids);
     free(w->online);
     free(w->flags);
     ak_map_fini(&w->dep_index);
@@ -814,8 +815,17 @@ static int record_order(ak_world *w, const w_dep *d, int64_t closed_us, const ch
 
 /* ---- chain events ---- */
 
-static uint32_t find_bid(const ak_world *w, const w_dep *d, ak_addr provider)
+/* The bid record of deployment d by `provider`, whose chain handle is `handle`: through the
+ * handle's remembered record when it is that one (the common case, O(1)), else by walking
+ * the deployment's bids. NONE when there is none. */
+static uint32_t find_bid(const ak_world *w, const w_dep *d, ak_addr provider, uint32_t handle)
 {
+    if (handle < w->nchain_bids) {
+        uint32_t b = w->chain_bids[handle];
+        if (b != NONE && &w->deps[w->bids[b].dep] == d &&
+            w->providers[w->bids[b].provider].addr == provider)
+            return b;
+    }
     uint32_t p = ak_map_get(&w->provider_index, ak_key2(provider, 0));
     if (p == NONE)
         return NONE;
@@ -823,6 +833,34 @@ static uint32_t find_bid(const ak_world *w, const w_dep *d, ak_addr provider)
         if (w->bids[b].provider == p)
             return b;
     return NONE;
+}
+
+/* A MsgCreateBid of record b succeeded: remember which record its chain handle (the
+ * EventBidCreated among the events from `from` on) belongs to. */
+static int remember_bid(ak_world *w, size_t from, uint32_t b)
+{
+    size_t n;
+    const ak_event *ev = ak_app_events(w->app, &n);
+    for (size_t i = from; i < n; i++) {
+        if (ev[i].type != AK_EV_BID_CREATED)
+            continue;
+        uint32_t hd = ev[i].object;
+        if (hd >= w->cap_chain_bids) {
+            uint32_t cap = w->cap_chain_bids ? w->cap_chain_bids : 4096;
+            while (cap <= hd)
+                cap *= 2;
+            uint32_t *nb = realloc(w->chain_bids, cap * sizeof *nb);
+            if (!nb)
+                return AK_ENOMEM;
+            w->chain_bids = nb;
+            w->cap_chain_bids = cap;
+        }
+        while (w->nchain_bids <= hd)
+            w->chain_bids[w->nchain_bids++] = NONE;
+        w->chain_bids[hd] = b;
+        return 0;
+    }
+    return 0;
 }
 
 static void bid_not_open(ak_world *w, uint32_t b)
@@ -836,7 +874,7 @@ static void bid_not_open(ak_world *w, uint32_t b)
 static int on_lease_created(ak_world *w, uint32_t d, const ak_event *ev)
 {
     w_dep *dep = &w->deps[d];
-    uint32_t b = find_bid(w, dep, ev->id.provider);
+    uint32_t b = find_bid(w, dep, ev->id.provider, ev->object);
     const ak_market *mk = ak_app_market(w->app);
     const ak_bid *cb = ev->object < mk->bids.len ? ak_pool_at(&mk->bids, ev->object) : NULL;
     if (b == NONE || !cb)
@@ -926,7 +964,7 @@ static int on_lease_closed(ak_world *w, uint32_t d, const ak_event *ev)
         dep->pnext = dep->pprev = NONE;
     }
     provider_lease_ended(w, d);
-    uint32_t b = find_bid(w, dep, ev->id.provider);
+    uint32_t b = find_bid(w, dep, ev->id.provider, ev->object);
     if (b != NONE)
         provider_release(w, b); /* the lease's capacity goes back */
     int rc = record_lease(w, dep, w->now, w->height, ev->reason);
@@ -962,7 +1000,7 @@ static int route(ak_world *w, const ak_event *ev)
         }
     case AK_EV_BID_CREATED: {
         dep->bids_received++;
-        uint32_t b = find_bid(w, dep, ev->id.provider);
+        uint32_t b = find_bid(w, dep, ev->id.provider, ev->object);
         if (b != NONE) {
             w->bids[b].chain_open = true;
             w->bids[b].hint = ev->object + 1;
@@ -971,14 +1009,14 @@ static int route(ak_world *w, const ak_event *ev)
         return 0;
     }
     case AK_EV_BID_LOST: {
-        uint32_t b = find_bid(w, dep, ev->id.provider);
+        uint32_t b = find_bid(w, dep, ev->id.provider, ev->object);
         if (b == NONE)
             return 0;
         bid_not_open(w, b);
         return provider_bid_lost(w, b);
     }
     case AK_EV_BID_CLOSED: {
-        uint32_t b = find_bid(w, dep, ev->id.provider);
+        uint32_t b = find_bid(w, dep, ev->id.provider, ev->object);
         if (b == NONE)
             return 0;
         bid_not_open(w, b);
@@ -987,7 +1025,7 @@ static int route(ak_world *w, const ak_event *ev)
         return 0;
     }
     case AK_EV_LEASE_CREATED: {
-        uint32_t b = find_bid(w, dep, ev->id.provider);
+        uint32_t b = find_bid(w, dep, ev->id.provider, ev->object);
         if (b != NONE)
             bid_not_open(w, b);
         return on_lease_created(w, d, ev);
@@ -1175,9 +1213,14 @@ static int block(ak_world *w)
     uint32_t n = w->nmempool;
     ak_tx_result res;
     for (uint32_t i = 0; i < n; i++) {
+        size_t before;
+        ak_app_events(w->app, &before);
         rc = ak_app_deliver(w->app, &w->mempool[i].msg, &res);
         if (rc == AK_EBROKEN || rc == AK_ENOMEM)
             return world_fail(w, "block %lld: the app failed: %s", (long long)h, ak_err_name(rc));
+        if (rc == 0 && w->mempool[i].origin == W_TX_CREATE_BID &&
+            (rc = remember_bid(w, before, w->mempool[i].ref)))
+            return rc;
         if (rc < 0 && -rc < AK_ERR_COUNT)
             w->failures[w->mempool[i].msg.type][-rc]++;
         if (rc && (rc = on_failure(w, &w->mempool[i])))

@@ -264,6 +264,8 @@ typedef struct ak_world {
     ak_map dep_index;        /* (owner, dseq) -> dep */
     w_bid *bids;
     uint32_t nbids, cap_bids, free_bid;
+    uint32_t *chain_bids;    /* chain bid handle -> the bid record that sent it, or NONE */
+    uint32_t nchain_bids, cap_chain_bids;
     uint64_t workload_cum_n;
     double workload_cum[AK_SC_MAX_WORKLOADS];
     ak_script_prices fleet_prices[AK_SC_MAX_FLEETS];     /* prices_usd (script) */
