@@ -1299,6 +1299,88 @@ START_TEST(passed_proposal_changes_the_take_rate)
 }
 END_TEST
 
+/* ---- determinism ------------------------------------------------------------------------- */
+
+/* Every behaviour at once, twice with one seed: the same run, event for event. */
+#define ALL_BEHAVIOURS                                                                             \
+    "akt_usd={\"process\":\"jump\",\"start\":0.5,\"volatility\":1,\"jumps_per_year\":20,"      \
+    "\"jump_mean\":-0.1,\"jump_sd\":0.1}",                                                        \
+        "agents.tenants.demand={\"daily\":{\"amplitude\":0.5,\"peak_hour\":12},"                  \
+        "\"events\":[{\"kind\":\"spike\",\"at_day\":2,\"days\":1,\"factor\":3}]}",              \
+        "agents.tenants.price_response={\"reference_usd_cpu_month\":2,"                           \
+        "\"budget_elasticity\":0.3}",                                                             \
+        "agents.tenants.choice={\"policy\":\"reputation\",\"memory\":\"shared\"}",              \
+        "agents.tenants.usdc_share=0.4", "genesis.holders_usdc=1000000",                         \
+        "genesis.params={\"deployment\":{\"min_deposits\":[\"500000uakt\","                      \
+        "\"5000000uusdc\"]},\"gov\":{\"voting_period\":\"21600s\","                              \
+        "\"expedited_voting_period\":\"3600s\"}}",                                                 \
+        "genesis.providers[1].cost_usd={\"cpu\":0.5}",                                           \
+        "genesis.providers[1].entry_exit={\"review_days\":1,\"lag_days\":0.5,"                    \
+        "\"max_entrants\":2}",                                                                   \
+        "genesis.providers[1].pricing={\"strategy\":\"learning\",\"base\":\"script\"}",          \
+        "agents.providers.outages=[{\"at_day\":1.5,\"hours\":3,\"share\":0.5}]",                  \
+        "agents.validators={\"time_to_failure_days\":2,\"time_to_repair_hours\":1,"               \
+        "\"double_sign_per_year\":20,\"commission\":\"competitive\","                             \
+        "\"outages\":[{\"at_day\":3,\"hours\":1,\"power_share\":0.4}]}",                         \
+        "agents.delegators={\"count\":50,\"stake_akt\":{\"dist\":\"exponential\","               \
+        "\"mean\":20000},\"review_days\":1}",                                                    \
+        "agents.governance={\"delegators\":\"turnout\",\"proposals\":[{\"at_day\":1,"            \
+        "\"title\":\"t\",\"changes\":[{\"module\":\"take\",\"param\":\"default_take_rate\","   \
+        "\"value\":10}]}]}",                                                                     \
+        "genesis.validators.count=10", "duration_days=5"
+
+START_TEST(every_behaviour_is_deterministic)
+{
+    ak_scenario *sc = LOAD(ALL_BEHAVIOURS);
+    ak_sim *a = create(sc), *b = create(sc);
+    int ra, rb;
+    do { /* in lockstep, in one process: nothing shared between runs */
+        ra = step(a);
+        rb = step(b);
+        REQUIRE(ra == rb && ak_sim_time(a) == ak_sim_time(b) &&
+                    ak_sim_height(a) == ak_sim_height(b),
+                "the runs part at %lld us", (long long)ak_sim_time(a));
+    } while (ra == 1);
+    ak_world *wa = a, *wb = b;
+    ak_sim_summary sa, sb;
+    ak_sim_summarize(a, &sa);
+    ak_sim_summarize(b, &sb);
+    ck_assert_int_eq(ak_sim_events(a), ak_sim_events(b));
+    ck_assert_int_eq(sa.leases, sb.leases);
+    ck_assert_int_eq(sa.deployments, sb.deployments);
+    ck_assert_double_eq(sa.spend_usd, sb.spend_usd);
+    ck_assert_double_eq(sa.akt_usd_end, sb.akt_usd_end);
+    ck_assert_int_eq(wa->total.provider_failures, wb->total.provider_failures);
+    ck_assert_int_eq(wa->total.halts, wb->total.halts);
+    ck_assert_int_eq(wa->total.priced_out, wb->total.priced_out);
+    ck_assert_int_eq(wa->total.income_usdc, wb->total.income_usdc);
+    for (uint32_t i = 0; i < wa->ndelegators; i++)
+        ck_assert_int_eq(wa->delegators[i].restaked, wb->delegators[i].restaked);
+    /* and the behaviours did happen */
+    ck_assert_int_gt(wa->total.provider_failures, 0);
+    ck_assert_int_gt(wa->total.income_usdc, 0);
+    ck_assert_uint_eq(wa->nprops, 1);
+    ck_assert(sa.akt_usd_end != sa.akt_usd_start);
+    int64_t fails = 0;
+    for (uint32_t v = 0; v < wa->nvals; v++)
+        fails += wa->val_stats[v].failures;
+    ck_assert_int_gt(fails, 5);
+    ak_sim_destroy(a);
+    ak_sim_destroy(b);
+    /* another seed, another run */
+    ak_scenario *other = LOAD(ALL_BEHAVIOURS, "seed=12");
+    a = create(other);
+    while (step(a) == 1)
+        ;
+    ak_sim_summarize(a, &sb);
+    ck_assert(sb.spend_usd != sa.spend_usd);
+    ak_sim_destroy(a);
+    ak_scenario_free(other);
+    ak_scenario_free(sc);
+}
+END_TEST
+#undef ALL_BEHAVIOURS
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("behaviour");
@@ -1349,6 +1431,10 @@ static Suite *suite(void)
     tcase_add_test(tc, delegators_unbond_below_target_and_restake_above);
     tcase_add_test(tc, delegators_leave_a_jailed_validator);
     tcase_add_test(tc, commission_policies);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("determinism");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, every_behaviour_is_deterministic);
     suite_add_tcase(s, tc);
     tc = tcase_create("governance");
     tcase_set_timeout(tc, 120);
