@@ -280,26 +280,10 @@ const ak_price_type *ak_price_find(const char *name)
 
 static const ak_price_type *read_type(jr *r, const cJSON *obj)
 {
-    const cJSON *node = jr_req(r, obj, "process");
-    const char *name = jr_string(r, node, NULL);
-    const ak_price_type *t = ak_price_find(name);
-    if (t)
-        return t;
     const char *names[NTYPES + 1];
-    char list[128];
-    size_t len = 0;
-    list[0] = '\0';
-    for (size_t i = 0; i <= NTYPES; i++) {
+    for (size_t i = 0; i <= NTYPES; i++)
         names[i] = types[i] ? types[i]->name : NULL;
-        if (names[i] && len < sizeof list) {
-            int k = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", names[i]);
-            len += k > 0 ? (size_t)k : 0;
-        }
-    }
-    const char *hint = jr_suggest(name, names);
-    if (hint)
-        jr_fail(r, node, "unknown process \"%.60s\" (did you mean \"%s\"?)", name, hint);
-    jr_fail(r, node, "unknown process \"%.60s\" (known: %s)", name, list);
+    return types[jr_one_of(r, jr_req(r, obj, "process"), "process", names)];
 }
 
 /* The grid of a process that steps: step_hours (default 1), in microseconds and years. */

@@ -22,16 +22,7 @@
 /* ---- numbers ---- */
 
 
-/* "a, b, c" of a NULL-terminated list of names. */
-static void join(const char *const *names, char *buf, size_t cap)
-{
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; names[i] && len < cap; i++) {
-        int k = snprintf(buf + len, cap - len, "%s%s", i ? ", " : "", names[i]);
-        len += k > 0 ? (size_t)k : 0;
-    }
-}
+
 
 /* The allowed keys of an object of a kind: "kind" and the kind's own. */
 static void kind_keys(jr *r, const cJSON *obj, const char *const *keys)
@@ -386,17 +377,7 @@ static void read_weekly(jr *r, const cJSON *obj, ak_unix genesis, ak_demand_seas
 static size_t read_kind(jr *r, const cJSON *obj, const char *what, const char *const *names)
 {
     jr_object(r, obj);
-    const cJSON *node = jr_req(r, obj, "kind");
-    const char *name = jr_string(r, node, NULL);
-    for (size_t i = 0; names[i]; i++)
-        if (strcmp(names[i], name) == 0)
-            return i;
-    const char *hint = jr_suggest(name, names);
-    if (hint)
-        jr_fail(r, node, "unknown %s \"%.60s\" (did you mean \"%s\"?)", what, name, hint);
-    char list[128];
-    join(names, list, sizeof list);
-    jr_fail(r, node, "unknown %s \"%.60s\" (known: %s)", what, name, list);
+    return jr_one_of(r, jr_req(r, obj, "kind"), what, names);
 }
 
 #define NTRENDS (sizeof trend_types / sizeof trend_types[0] - 1)

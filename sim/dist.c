@@ -412,25 +412,10 @@ static bool has_param(const ak_dist_type *t, const char *key)
 
 static const ak_dist_type *read_type(jr *r, const cJSON *obj)
 {
-    const cJSON *node = jr_req(r, obj, "dist");
-    const char *name = jr_string(r, node, NULL);
-    const ak_dist_type *t = ak_dist_find(name);
-    if (t)
-        return t;
     const char *names[NTYPES + 1];
-    char list[256] = "";
-    size_t len = 0;
-    for (size_t i = 0; i <= NTYPES; i++) {
+    for (size_t i = 0; i <= NTYPES; i++)
         names[i] = types[i] ? types[i]->name : NULL;
-        if (names[i] && len < sizeof list) {
-            int k = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", names[i]);
-            len += k > 0 ? (size_t)k : 0;
-        }
-    }
-    const char *hint = jr_suggest(name, names);
-    if (hint)
-        jr_fail(r, node, "unknown distribution \"%.60s\" (did you mean \"%s\"?)", name, hint);
-    jr_fail(r, node, "unknown distribution \"%.60s\" (known: %s)", name, list);
+    return types[jr_one_of(r, jr_req(r, obj, "dist"), "distribution", names)];
 }
 
 /* Unknown keys get a "did you mean" when one is close, the list of allowed keys otherwise; the

@@ -534,3 +534,22 @@ double jr_req_ranged(jr *r, const cJSON *obj, const char *key, double lo, bool l
 {
     return jr_ranged(r, jr_req(r, obj, key), key, lo, lo_open, hi);
 }
+
+size_t jr_one_of(jr *r, const cJSON *node, const char *what, const char *const *names)
+{
+    const char *name = jr_string(r, node, NULL);
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp(names[i], name) == 0)
+            return i;
+    const char *hint = jr_suggest(name, names);
+    if (hint)
+        jr_fail(r, node, "unknown %s \"%.60s\" (did you mean \"%s\"?)", what, name, hint);
+    char list[256];
+    size_t len = 0;
+    list[0] = '\0';
+    for (size_t i = 0; names[i] && len < sizeof list; i++) {
+        int k = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", names[i]);
+        len += k > 0 ? (size_t)k : 0;
+    }
+    jr_fail(r, node, "unknown %s \"%.60s\" (known: %s)", what, name, list);
+}

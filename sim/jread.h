@@ -89,6 +89,10 @@ double jr_ranged(jr *r, const cJSON *node, const char *key, double lo, bool lo_o
 /* jr_ranged of obj[key], failing when the key is absent. */
 double jr_req_ranged(jr *r, const cJSON *obj, const char *key, double lo, bool lo_open,
                      double hi);
+/* The index in names (NULL-terminated) of the string at node; otherwise fails with
+ * "unknown <what> \"x\" (did you mean \"y\"?)" when one is close (jr_suggest), else with
+ * "unknown <what> \"x\" (known: a, b, c)". */
+size_t jr_one_of(jr *r, const cJSON *node, const char *what, const char *const *names);
 /* What a node is, for messages: "an object", "a list", "a string", "a number", "a boolean",
  * "null"; "nothing" for NULL. */
 const char *jr_kind(const cJSON *n);

@@ -320,18 +320,8 @@ void ak_series_read(jr *r, const cJSON *file_node, const cJSON *interp_node,
 {
     static const char *const modes[] = {"step", "linear", NULL};
     ak_series_interp interp = AK_SERIES_LINEAR;
-    if (interp_node) {
-        const char *m = jr_string(r, interp_node, NULL);
-        if (strcmp(m, "step") == 0) {
-            interp = AK_SERIES_STEP;
-        } else if (strcmp(m, "linear") != 0) {
-            const char *hint = jr_suggest(m, modes);
-            if (hint)
-                jr_fail(r, interp_node, "unknown interpolation \"%.60s\" (did you mean \"%s\"?)",
-                        m, hint);
-            jr_fail(r, interp_node, "unknown interpolation \"%.60s\" (known: step, linear)", m);
-        }
-    }
+    if (interp_node && jr_one_of(r, interp_node, "interpolation", modes) == 0)
+        interp = AK_SERIES_STEP;
     size_t len;
     const char *rel = jr_string(r, file_node, &len);
     if (len == 0)
