@@ -36,12 +36,12 @@ static const char SCHEMA[] =
     "  run_id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
     "  scenario_name TEXT, scenario_json TEXT,\n"
     "  seed INTEGER NOT NULL, replication INTEGER NOT NULL,\n"
-    "  point INTEGER, point_json TEXT,\n"
+    "  point INTEGER, point_json TEXT, variant TEXT,\n"
     "  rules TEXT, akashsim_version TEXT,\n"
     "  started TEXT, wall_seconds REAL,\n"
     "  status TEXT NOT NULL DEFAULT 'running'\n"
     "    CHECK (status IN ('running', 'complete', 'failed')),\n"
-    "  message TEXT, events INTEGER, blocks INTEGER);\n"
+    "  message TEXT, events INTEGER, blocks INTEGER, command TEXT);\n"
     "CREATE TABLE metrics (\n"
     "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
     "  t_us INTEGER NOT NULL, height INTEGER, blocks INTEGER,\n"
@@ -98,6 +98,21 @@ static const char SCHEMA[] =
     "  proposal_id INTEGER, title TEXT, messages TEXT,\n"
     "  submit_us INTEGER, voting_start_us INTEGER, end_us INTEGER, status TEXT,\n"
     "  yes REAL, no REAL, abstain REAL, veto REAL, turnout REAL);\n"
+    "CREATE TABLE outcomes (\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
+    "  outcome TEXT, value REAL);\n"
+    "CREATE TABLE sweep (\n"
+    "  name TEXT, description TEXT, file TEXT, sweep_json TEXT,\n"
+    "  base_file TEXT, base_json TEXT, design TEXT,\n"
+    "  points INTEGER, variants INTEGER, replications INTEGER, seed INTEGER, runs INTEGER,\n"
+    "  akashsim_version TEXT, created TEXT);\n"
+    "CREATE TABLE summary (\n"
+    "  point INTEGER, point_json TEXT, variant TEXT, outcome TEXT,\n"
+    "  n INTEGER, mean REAL, sd REAL, ci_low REAL, ci_high REAL,\n"
+    "  diff_n INTEGER, diff_mean REAL, diff_sd REAL, diff_ci_low REAL, diff_ci_high REAL);\n"
+    "CREATE TABLE sensitivity (\n"
+    "  variant TEXT, outcome TEXT, parameter TEXT, method TEXT, rank INTEGER,\n"
+    "  value REAL, mu REAL, sigma REAL, n INTEGER);\n"
     "CREATE INDEX runs_status ON runs(status);\n";
 
 /* Each child table has an index led by run_id, which also keeps the foreign key checks of a
@@ -114,7 +129,8 @@ static const char RUN_INDEXES[] =
     "CREATE INDEX IF NOT EXISTS providers_run_provider ON providers(run_id, provider);\n"
     "CREATE INDEX IF NOT EXISTS tenants_run_tenant ON tenants(run_id, tenant);\n"
     "CREATE INDEX IF NOT EXISTS validators_run_validator ON validators(run_id, validator);\n"
-    "CREATE INDEX IF NOT EXISTS proposals_run_id ON proposals(run_id, proposal_id);\n";
+    "CREATE INDEX IF NOT EXISTS proposals_run_id ON proposals(run_id, proposal_id);\n"
+    "CREATE INDEX IF NOT EXISTS outcomes_run ON outcomes(run_id, outcome);\n";
 
 enum {
     S_BEGIN,
@@ -136,9 +152,9 @@ static const char *const STMT_SQL[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
-    [S_RUN] = "INSERT INTO runs (scenario_name, scenario_json, seed, replication, point, "
-              "point_json, rules, akashsim_version, started, status) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
+    [S_RUN] = "INSERT INTO runs (run_id, scenario_name, scenario_json, seed, replication, point, "
+              "point_json, variant, rules, akashsim_version, started, command, status) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
     [S_END] = "UPDATE runs SET status = ?, message = ?, wall_seconds = ?, events = ?, "
               "blocks = ? WHERE run_id = ?",
     [S_METRICS] = "INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
@@ -159,6 +175,7 @@ struct ak_rec {
     sqlite3_stmt *st[S_COUNT];
     int64_t run_id;  /* the current run, 0 when none */
     bool in_txn;     /* a batch transaction is open */
+    bool scratch;    /* ak_rec_open_scratch: no indexes, published whole */
     size_t pending;  /* rows in the open batch */
     char err[512];
 };
@@ -630,15 +647,18 @@ int ak_rec_begin_run(ak_rec *rec, const ak_rec_run_info *info, int64_t *run_id)
         have_started = true;
 
     binder b = {rec->st[S_RUN], 0, SQLITE_OK};
+    b_opt(&b, info->run_id > 0 ? info->run_id : -1); /* NULL: the next id */
     b_text(&b, info->scenario_name);
     b_text(&b, info->scenario_json);
     b_int(&b, (int64_t)info->seed); /* two's complement above INT64_MAX (docs/results.md) */
     b_int(&b, info->replication);
     b_opt(&b, info->point);
     b_text(&b, info->point_json);
+    b_text(&b, info->variant);
     b_text(&b, info->rules);
     b_text(&b, info->version);
     b_text(&b, have_started ? started : NULL);
+    b_text(&b, info->command);
     /* autocommit: the row is committed when the step returns */
     status = bound_run(rec, &b);
     if (status)
@@ -662,7 +682,7 @@ int ak_rec_end_run(ak_rec *rec, bool ok, const char *message, double wall_second
     if (status)
         return status;
     /* the indexes first, in the same transaction: a run is complete with its indexes or not */
-    int src = sqlite3_exec(rec->db, RUN_INDEXES, NULL, NULL, NULL);
+    int src = rec->scratch ? SQLITE_OK : sqlite3_exec(rec->db, RUN_INDEXES, NULL, NULL, NULL);
     if (src != SQLITE_OK) {
         status = sqlfail(rec, src);
         rollback(rec);
@@ -867,4 +887,196 @@ int ak_rec_write_proposal(ak_rec *rec, const ak_rec_proposal *p)
     b_dbl(&b, p->veto);
     b_dbl(&b, p->turnout);
     return row_finish(rec, &b);
+}
+
+/* ---- sweeps ------------------------------------------------------------------------------ */
+
+int ak_rec_open_scratch(ak_rec **out, char *errbuf, size_t cap)
+{
+    int status = ak_rec_open("", out, errbuf, cap);
+    if (status)
+        return status;
+    ak_rec *rec = *out;
+    char *name = strdup("scratch database");
+    if (!name) {
+        ak_rec_close(rec);
+        *out = NULL;
+        if (errbuf && cap)
+            snprintf(errbuf, cap, "scratch database: out of memory");
+        return AK_ENOMEM;
+    }
+    free(rec->path);
+    rec->path = name;
+    rec->scratch = true;
+    return 0;
+}
+
+const char *const ak_rec_agg_names[AK_REC_AGGS + 1] = {"sum", "mean", "last", "min", "max", NULL};
+
+bool ak_rec_is_metric(const char *name)
+{
+    /* the column list of the metrics table in SCHEMA: one name at the start of each item */
+    const char *p = strstr(SCHEMA, "CREATE TABLE metrics (");
+    if (!name || !*name || !p)
+        return false;
+    p += strlen("CREATE TABLE metrics (");
+    size_t n = strlen(name);
+    bool item_start = true;
+    for (; *p && *p != ';'; p++) {
+        if (item_start) {
+            while (*p == ' ' || *p == '\n' || *p == '"')
+                p++;
+            if (strncmp(p, name, n) == 0 && p[n] == ' ')
+                return true;
+            item_start = false;
+        }
+        if (*p == ',')
+            item_start = true;
+    }
+    return false;
+}
+
+int ak_rec_outcome(ak_rec *rec, const char *name, const char *metric, ak_rec_agg agg,
+                   int64_t from_us, double *value)
+{
+    if (!rec)
+        return AK_EINVAL;
+    if (!rec->run_id)
+        return fail(rec, AK_EINVAL, "no run begun (ak_rec_begin_run first)");
+    if (!name || !ak_rec_is_metric(metric) || (unsigned)agg >= AK_REC_AGGS)
+        return fail(rec, AK_EINVAL, "no metric \"%s\"", metric ? metric : "(null)");
+    static const char *const fn[AK_REC_AGGS] = {"sum", "avg", NULL, "min", "max"};
+    char sql[256];
+    if (agg == AK_REC_LAST)
+        snprintf(sql, sizeof sql,
+                 "SELECT %s FROM metrics WHERE run_id = ?1 AND t_us >= ?2 "
+                 "ORDER BY t_us DESC LIMIT 1", metric);
+    else
+        snprintf(sql, sizeof sql, "SELECT %s(%s) FROM metrics WHERE run_id = ?1 AND t_us >= ?2",
+                 fn[agg], metric);
+    int status = begin(rec);
+    if (status)
+        return status;
+    sqlite3_stmt *st;
+    int src = sqlite3_prepare_v2(rec->db, sql, -1, &st, NULL);
+    if (src != SQLITE_OK)
+        return sqlfail(rec, src);
+    double v = NAN;
+    sqlite3_bind_int64(st, 1, rec->run_id);
+    sqlite3_bind_int64(st, 2, from_us);
+    src = sqlite3_step(st);
+    /* the aggregate of no values is NULL (sum() too, unlike total()) */
+    if (src == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        v = sqlite3_column_double(st, 0);
+    if (src != SQLITE_ROW && src != SQLITE_DONE) {
+        status = sqlfail(rec, src);
+        sqlite3_finalize(st);
+        return status;
+    }
+    sqlite3_finalize(st);
+    if ((src = sqlite3_prepare_v2(rec->db, "INSERT INTO outcomes VALUES (?, ?, ?)", -1, &st,
+                                  NULL)) != SQLITE_OK)
+        return sqlfail(rec, src);
+    binder b = {st, 0, SQLITE_OK};
+    b_int(&b, rec->run_id);
+    b_text(&b, name);
+    b_dbl(&b, v);
+    status = bound_run(rec, &b);
+    sqlite3_finalize(st);
+    if (status)
+        return status;
+    if (value)
+        *value = v;
+    return 0;
+}
+
+/* The tables a run has rows in, parent first. */
+static const char *const RUN_TABLES[] = {"runs",       "metrics",   "leases",
+                                         "orders",     "providers", "tenants",
+                                         "validators", "proposals", "outcomes"};
+
+/* "dst: <SQLite's message>" for a failure while publishing. */
+static int dstfail(ak_rec *rec, const char *dst, int src)
+{
+    snprintf(rec->err, sizeof rec->err, "%s: %s", dst,
+             rec->db ? sqlite3_errmsg(rec->db) : sqlite3_errstr(src));
+    return status_of(src);
+}
+
+int ak_rec_publish(ak_rec *rec, const char *dst)
+{
+    if (!rec)
+        return AK_EINVAL;
+    if (!dst || rec->in_txn || rec->run_id)
+        return fail(rec, AK_EINVAL, "publish needs a destination and no run in progress");
+    sqlite3_stmt *st = NULL;
+    int src = sqlite3_prepare_v2(rec->db, "ATTACH DATABASE ?1 AS dst", -1, &st, NULL);
+    if (src == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, dst, -1, SQLITE_STATIC);
+        src = sqlite3_step(st);
+        src = src == SQLITE_DONE ? SQLITE_OK : src;
+    }
+    sqlite3_finalize(st);
+    if (src != SQLITE_OK)
+        return dstfail(rec, dst, src);
+    int status = 0;
+    /* a file that is not a results database of this schema takes nothing */
+    src = sqlite3_prepare_v2(rec->db, "SELECT value FROM dst.meta WHERE key = 'schema_version'",
+                             -1, &st, NULL);
+    if (src != SQLITE_OK) {
+        status = dstfail(rec, dst, src);
+        goto detach;
+    }
+    src = sqlite3_step(st);
+    if (src != SQLITE_ROW || sqlite3_column_int(st, 0) != AK_REC_SCHEMA_VERSION) {
+        status = src == SQLITE_ROW || src == SQLITE_DONE ? AK_EIO : dstfail(rec, dst, src);
+        if (src == SQLITE_ROW || src == SQLITE_DONE)
+            snprintf(rec->err, sizeof rec->err, "%s: not a results database of schema %d", dst,
+                     AK_REC_SCHEMA_VERSION);
+        sqlite3_finalize(st);
+        goto detach;
+    }
+    sqlite3_finalize(st);
+    if ((src = sqlite3_exec(rec->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK) {
+        status = dstfail(rec, dst, src);
+        goto detach;
+    }
+    /* replaced runs go first, with their rows (ON DELETE CASCADE; foreign keys are on) */
+    src = sqlite3_exec(rec->db,
+                       "DELETE FROM dst.runs WHERE run_id IN (SELECT run_id FROM main.runs)",
+                       NULL, NULL, NULL);
+    for (size_t i = 0; src == SQLITE_OK && i < sizeof RUN_TABLES / sizeof RUN_TABLES[0]; i++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "INSERT INTO dst.%s SELECT * FROM main.%s", RUN_TABLES[i],
+                 RUN_TABLES[i]);
+        src = sqlite3_exec(rec->db, sql, NULL, NULL, NULL);
+    }
+    if (src == SQLITE_OK)
+        src = sqlite3_exec(rec->db, "COMMIT", NULL, NULL, NULL);
+    if (src != SQLITE_OK) {
+        status = dstfail(rec, dst, src);
+        if (!sqlite3_get_autocommit(rec->db))
+            (void)sqlite3_exec(rec->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+detach:
+    src = sqlite3_exec(rec->db, "DETACH DATABASE dst", NULL, NULL, NULL);
+    if (!status && src != SQLITE_OK)
+        status = dstfail(rec, dst, src);
+    return status;
+}
+
+int ak_rec_build_indexes(ak_rec *rec)
+{
+    if (!rec)
+        return AK_EINVAL;
+    int status = commit(rec);
+    if (status)
+        return status;
+    int src = sqlite3_exec(rec->db, RUN_INDEXES, NULL, NULL, NULL);
+    return src == SQLITE_OK ? 0 : sqlfail(rec, src);
+}
+
+struct sqlite3 *ak_rec_sqlite(ak_rec *rec)
+{
+    return rec ? rec->db : NULL;
 }

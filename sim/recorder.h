@@ -36,19 +36,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AK_REC_SCHEMA_VERSION 1
+#define AK_REC_SCHEMA_VERSION 2
 #define AK_REC_BATCH 131072
 
 typedef struct ak_rec ak_rec;
 
 /* One run's description, written to `runs` by ak_rec_begin_run. Strings are copied. */
 typedef struct ak_rec_run_info {
+    int64_t run_id;            /* the id to give the run (a sweep's fixed ids), 0: the next */
     const char *scenario_name;
     const char *scenario_json; /* the scenario as run, after --set overrides */
     uint64_t seed;
     uint32_t replication;
     int64_t point;             /* sweep point index, -1 outside a sweep (written NULL) */
     const char *point_json;    /* the point's parameter values as a JSON object, or NULL */
+    const char *variant;       /* the sweep variant's name, or NULL */
+    const char *command;       /* the command that reproduces the run alone, or NULL */
     const char *rules;         /* "akash-v1" */
     const char *version;       /* akashsim version */
     int64_t started_unix;      /* wall clock at start, seconds (written as RFC 3339 UTC) */
@@ -190,5 +193,47 @@ int ak_rec_write_proposal(ak_rec *rec, const ak_rec_proposal *p);
  * stays 'running'). AK_EINVAL with no current run. */
 int ak_rec_end_run(ak_rec *rec, bool ok, const char *message, double wall_seconds,
                    int64_t events, int64_t blocks);
+
+/* ---- sweeps (sim/experiment.h) ----------------------------------------------------------- */
+
+/* Open a private scratch database (SQLite's temporary file, deleted at close) with the schema:
+ * a sweep records each run into one, then publishes it whole with ak_rec_publish. No indexes
+ * are built at ak_rec_end_run. Errors as ak_rec_open. */
+int ak_rec_open_scratch(ak_rec **out, char *errbuf, size_t cap);
+
+/* Whether name is a column of `metrics` (the outcomes a sweep may aggregate). */
+bool ak_rec_is_metric(const char *name);
+
+/* Aggregates of a metric over a run, for a sweep's outcomes. */
+typedef enum ak_rec_agg {
+    AK_REC_SUM,  /* sum of the samples (a flow's total) */
+    AK_REC_MEAN, /* mean of the samples */
+    AK_REC_LAST, /* the last sample */
+    AK_REC_MIN,
+    AK_REC_MAX,
+    AK_REC_AGGS
+} ak_rec_agg;
+/* "sum", "mean", "last", "min", "max"; NULL past the end (a NULL-terminated list). */
+extern const char *const ak_rec_agg_names[AK_REC_AGGS + 1];
+
+/* Aggregate the current run's metric (ak_rec_is_metric) over its samples at or after from_us
+ * and write an `outcomes` row (name, value) in the open batch. *value (may be NULL) receives it,
+ * NaN when no sample has a value (written NULL). AK_EINVAL: no current run, or metric unknown. */
+int ak_rec_outcome(ak_rec *rec, const char *name, const char *metric, ak_rec_agg agg,
+                   int64_t from_us, double *value);
+
+/* Copy every run in rec (a scratch database whose runs have ended) into the results database
+ * at dst, which must exist with this schema: in one transaction, a run already in dst with the
+ * same id is deleted with its rows, and every row of every table but meta and sweep is
+ * inserted. 0, AK_EIO (message names dst), AK_ENOMEM. Not thread-safe for one dst: callers
+ * serialize publishing into the same file. */
+int ak_rec_publish(ak_rec *rec, const char *dst);
+
+/* Build the per-run indexes now (ak_rec_end_run builds them in a normal database). */
+int ak_rec_build_indexes(ak_rec *rec);
+
+/* The connection, for the sweep's own queries (sim/experiment.c). Valid until close. */
+struct sqlite3;
+struct sqlite3 *ak_rec_sqlite(ak_rec *rec);
 
 #endif

@@ -503,9 +503,9 @@ START_TEST(open_refuses_what_is_not_a_results_database)
 
     make_db(at(path, "v7.db"));
     raw_exec(path, "UPDATE meta SET value = '7' WHERE key = 'schema_version'");
-    open_fails(path, AK_EIO, "schema version 7, this akashsim reads 1");
+    open_fails(path, AK_EIO, "schema version 7, this akashsim reads 2");
     raw_exec(path, "DELETE FROM meta");
-    open_fails(path, AK_EIO, "no schema version in table meta, this akashsim reads 1");
+    open_fails(path, AK_EIO, "no schema version in table meta, this akashsim reads 2");
 
     ak_cal *cal;
     ck_assert_int_eq(ak_cal_open(NULL, &cal, NULL, 0), AK_EINVAL);

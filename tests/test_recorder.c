@@ -205,6 +205,8 @@ static ak_rec_run_info run_info(uint64_t seed, int64_t point)
         .replication = 3,
         .point = point,
         .point_json = point >= 0 ? "{\"take\":0.02}" : NULL,
+        .variant = point >= 0 ? "cheapest" : NULL,
+        .command = point >= 0 ? "akashsim run x.json --seed 1" : NULL,
         .rules = "akash-v1",
         .version = "0.1.0",
         .started_unix = 1700000000, /* 2023-11-14T22:13:20Z */
@@ -442,7 +444,8 @@ START_TEST(open_creates_schema_and_meta)
     raw_close(db);
     rec = open_ok(path);
     int64_t id;
-    ak_rec_run_info info = {"s", "{}", 1, 0, -1, NULL, "akash-v1", "test", 0};
+    ak_rec_run_info info = {.scenario_name = "s", .scenario_json = "{}", .seed = 1, .point = -1,
+                            .rules = "akash-v1", .version = "test"};
     ck_assert_int_eq(ak_rec_begin_run(rec, &info, &id), 0);
     ck_assert_int_eq(ak_rec_end_run(rec, true, NULL, 0.5, 10, 5), 0);
     ck_assert_int_eq(ak_rec_close(rec), 0);
@@ -594,6 +597,7 @@ START_TEST(complete_run_round_trip)
     col_int(st, c++, 3);
     col_int(st, c++, 2);
     col_text(st, c++, "{\"take\":0.02}");
+    col_text(st, c++, "cheapest");
     col_text(st, c++, "akash-v1");
     col_text(st, c++, "0.1.0");
     col_text(st, c++, "2023-11-14T22:13:20Z");
@@ -602,6 +606,7 @@ START_TEST(complete_run_round_trip)
     col_null(st, c++);
     col_int(st, c++, 123456);
     col_int(st, c++, 7890);
+    col_text(st, c++, "akashsim run x.json --seed 1");
     ck_assert_int_eq(sqlite3_column_count(st), c);
     done(st);
     /* the documented way back to the unsigned seed */
@@ -1043,7 +1048,8 @@ START_TEST(null_strings_written_null)
     sqlite3 *db = raw_open(path);
     static const char *const nulls[] = {
         "SELECT count(*) FROM runs WHERE scenario_name IS NULL AND scenario_json IS NULL AND "
-        "point IS NULL AND point_json IS NULL AND rules IS NULL AND akashsim_version IS NULL "
+        "point IS NULL AND point_json IS NULL AND variant IS NULL AND command IS NULL AND "
+        "rules IS NULL AND akashsim_version IS NULL "
         "AND message IS NULL AND wall_seconds IS NULL AND started IS NOT NULL",
         "SELECT count(*) FROM leases WHERE lease_id IS NULL AND tenant IS NULL AND provider IS "
         "NULL AND kind IS NULL AND close_reason IS NULL AND denom IS NULL",

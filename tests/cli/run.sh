@@ -1003,7 +1003,7 @@ cal_error "calibrate: no meta table" \
     "akashsim calibrate: $tmp/cal-nometa.db: not an akashsim results database (no meta table)" \
     "$tmp/cal-nometa.db"
 cal_error "calibrate: another schema version" \
-    "akashsim calibrate: $tmp/cal-v7.db: schema version 7, this akashsim reads 1" \
+    "akashsim calibrate: $tmp/cal-v7.db: schema version 7, this akashsim reads 2" \
     "$tmp/cal-v7.db"
 cal_error "calibrate: a missing run" "akashsim calibrate: $cal: no run 3" "$cal" --run 3
 cal_error "calibrate: a failed run" \
