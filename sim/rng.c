@@ -94,6 +94,7 @@ static const char *const family_names[AK_RNG_FAMILIES] = {
     [AK_RNG_GOVERNANCE] = "governance",
     [AK_RNG_ENTRANTS] = "entrants",
     [AK_RNG_DELEGATORS] = "delegators",
+    [AK_RNG_SWEEP] = "sweep",
 };
 
 const char *ak_rng_family_name(uint32_t family)

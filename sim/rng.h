@@ -31,12 +31,13 @@ typedef enum ak_rng_family {
     AK_RNG_GOVERNANCE,  /* votes: whether, what and when */
     AK_RNG_ENTRANTS,    /* the capacities of providers that may enter during a run */
     AK_RNG_DELEGATORS,  /* delegators' stakes and validators at genesis */
+    AK_RNG_SWEEP,       /* a sweep's sampled design and its per-point seeds (not in a run) */
     AK_RNG_FAMILIES /* one past the last family; not a family */
 } ak_rng_family;
 
 /* Lower-case name of a family ("tenants", "providers", "validators", "price", "chain",
  * "reliability", "detection", "operators", "governance", "entrants",
- * "delegators"); NULL
+ * "delegators", "sweep"); NULL
  * for a value that is not a family. */
 const char *ak_rng_family_name(uint32_t family);
 

@@ -282,6 +282,7 @@ START_TEST(family_names)
     ck_assert_str_eq(ak_rng_family_name(AK_RNG_GOVERNANCE), "governance");
     ck_assert_str_eq(ak_rng_family_name(AK_RNG_ENTRANTS), "entrants");
     ck_assert_str_eq(ak_rng_family_name(AK_RNG_DELEGATORS), "delegators");
+    ck_assert_str_eq(ak_rng_family_name(AK_RNG_SWEEP), "sweep");
     ck_assert_ptr_null(ak_rng_family_name(0));
     ck_assert_ptr_null(ak_rng_family_name(AK_RNG_FAMILIES));
     ck_assert_ptr_null(ak_rng_family_name(UINT32_MAX));
