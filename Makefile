@@ -11,7 +11,7 @@ OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror
 CPPFLAGS += -Iprotocol -Isim -Imodels
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SAN)
+ALL_CFLAGS = -std=gnu11 -fopenmp $(WARN) $(CFLAGS) $(SAN)
 
 # Debian packages: what we build with, and the command that provides each check.
 DEB_PKGS := build-essential pkg-config libgmp-dev libcjson-dev check libgsl-dev libsqlite3-dev python3

@@ -2,7 +2,7 @@
  * sim/main.c: the akashsim command line (DESIGN.md "One run, as the data flows"; replay.md for
  * `akashsim replay`).
  *
- * Commands that exist now: run, validate, calibrate, replay, params, version, help. Exit
+ * Commands: run, validate, sweep, merge, summarize, calibrate, replay, params, version, help. Exit
  * statuses: 0 success, 1 a run failed (an invariant broke, out of memory, output not writable),
  * 2 a usage error or an invalid input file. Usage errors print the usage on stderr.
  */
@@ -20,7 +20,9 @@
 
 #include "calibrate.h"
 #include "engine.h"
+#include "experiment.h"
 #include "errors.h"
+#include "jread.h"
 #include "jwrite.h"
 #include "params.h"
 #include "params_json.h"
@@ -28,9 +30,9 @@
 #include "replay.h"
 #include "scenario.h"
 #include "store.h"
+#include "sweep.h"
+#include "version.h"
 
-#define AKASHSIM_VERSION "0.1.0"
-#define AKASHSIM_RULES "akash-v1"
 
 static const char usage_text[] =
     "usage: akashsim <command> [options]\n"
@@ -43,8 +45,16 @@ static const char usage_text[] =
     "  run [SCENARIO.json] [-o FILE] [--seed N] [--set PATH=VALUE]... [--check] [--quiet]\n"
     "                 simulate a scenario (default scenarios/baseline.json) into an SQLite\n"
     "                 results database (default results.db) and print a summary\n"
-    "  validate SCENARIO.json [--set PATH=VALUE]...\n"
-    "                 check every key and value of a scenario without running it\n"
+    "  validate FILE.json [--set PATH=VALUE]...\n"
+    "                 check every key and value of a scenario or a sweep without running it\n"
+    "  sweep SWEEP.json -o FILE [-j THREADS] [--shard I/N] [--check] [--quiet]\n"
+    "                 run every point and replication of a sweep into one database, on every\n"
+    "                 core; the same command resumes an interrupted sweep (docs/sweeps.md)\n"
+    "  merge OUT.db IN.db...\n"
+    "                 combine the databases of the shards of one sweep\n"
+    "  summarize FILE [--quiet]\n"
+    "                 per point and outcome: mean, sd and 95 % confidence interval over\n"
+    "                 replications, paired differences between variants, sensitivity ranking\n"
     "  calibrate RESULTS.db [--run N] [--json]\n"
     "                 print a complete run's figures next to public figures about the network,\n"
     "                 with the relative gap for each (see 'akashsim calibrate --help')\n"
@@ -59,6 +69,8 @@ static const char usage_text[] =
     "  akashsim run\n"
     "  akashsim run scenarios/baseline.json -o base.db --set agents.tenants.arrivals_per_day=600\n"
     "  akashsim calibrate base.db\n"
+    "  akashsim sweep scenarios/sweeps/take-rate.json -o take.db -j 2\n"
+    "  akashsim summarize take.db\n"
     "  akashsim replay --narrate scenarios/replay/lease-lifecycle.json\n"
     "  akashsim replay --check scenarios/replay/lease-lifecycle.json > out.json\n"
     "  akashsim replay --narrate scenarios/replay/take-rate-vote.json\n";
@@ -105,8 +117,8 @@ static const char params_usage[] =
     "be confirmed (docs/deviations.md section 7); sweep them when a result depends on them.\n";
 
 static const char run_usage[] =
-    "usage: akashsim run [SCENARIO.json] [-o FILE] [--seed N] [--set PATH=VALUE]... [--check]\n"
-    "                    [--quiet]\n"
+    "usage: akashsim run [SCENARIO.json] [-o FILE] [--seed N] [--replication N]\n"
+    "                    [--set PATH=VALUE]... [--check] [--quiet]\n"
     "\n"
     "Simulate the scenario (default scenarios/baseline.json; docs/scenarios.md describes the\n"
     "format) and append the run to an SQLite results database (docs/results.md). The run's row\n"
@@ -118,6 +130,8 @@ static const char run_usage[] =
     "  -o FILE             the results database (default results.db; created if absent, runs\n"
     "                      are appended)\n"
     "  --seed N            replace the scenario's seed (0 to 2^63-1)\n"
+    "  --replication N     the Monte Carlo replication (default 0): with the seed, it picks the\n"
+    "                      random streams, as in a sweep (runs.command repeats a sweep's run)\n"
     "  --set PATH=VALUE    override one value of the scenario before it is checked, e.g.\n"
     "                      --set agents.tenants.arrivals_per_day=600\n"
     "                      --set genesis.providers[0].count=20  (VALUE is JSON, or a string)\n"
@@ -130,12 +144,70 @@ static const char run_usage[] =
     "was interrupted (SIGINT or SIGTERM; the run is recorded as failed).\n";
 
 static const char validate_usage[] =
-    "usage: akashsim validate SCENARIO.json [--set PATH=VALUE]...\n"
+    "usage: akashsim validate FILE.json [--set PATH=VALUE]...\n"
     "\n"
     "Check a scenario as `akashsim run` does, without running it: every key is known (with a\n"
     "\"did you mean\" suggestion otherwise), every value has the right type and range, the\n"
     "settings agree with each other, and the module params are valid as the chain validates\n"
-    "them. Errors are one line naming the file and the JSON path; exit status 2.\n";
+    "them. Errors are one line naming the file and the JSON path; exit status 2.\n"
+    "\n"
+    "A file with a \"base\" key is a sweep (docs/sweeps.md): its keys are checked, its design\n"
+    "is built, and the scenario of every point (and variant) is checked as above. --set\n"
+    "applies to scenarios only.\n";
+
+static const char sweep_usage[] =
+    "usage: akashsim sweep SWEEP.json -o FILE [-j THREADS] [--shard I/N] [--check] [--quiet]\n"
+    "\n"
+    "Run every (point, variant, replication) of a sweep (docs/sweeps.md) into one SQLite results\n"
+    "database, on OpenMP threads. Run ids, seeds and every row are fixed by the sweep: the file\n"
+    "has the same contents at any -j and any shard layout (wall-clock columns aside). Each run\n"
+    "is written whole when it ends, so the file holds complete and failed runs only; run the\n"
+    "same command again to resume an interrupted sweep (runs already complete are skipped).\n"
+    "A run that fails is recorded with its message and the command that reproduces it alone\n"
+    "(runs.message, runs.command), and the sweep goes on. On a terminal, a progress line on\n"
+    "stderr shows runs done, failures and the time left. Then: akashsim summarize FILE.\n"
+    "\n"
+    "options:\n"
+    "  -o FILE        the results database (new, or holding this same sweep to resume it)\n"
+    "  -j THREADS     runs at once (default: one per core)\n"
+    "  --shard I/N    run only share I of N (1 <= I <= N): the runs whose index modulo N is\n"
+    "                 I - 1, for a scheduler to spread a sweep (a Slurm array, GNU parallel);\n"
+    "                 combine the files with akashsim merge\n"
+    "  --check        check every invariant of the chain after every block (slow)\n"
+    "  --quiet        no progress line, no line per failed run, no closing summary\n"
+    "  --help         print this help\n"
+    "\n"
+    "exit status: 0 every run of the share is complete, 1 runs failed or the database could not\n"
+    "be written, 2 the sweep, an option or the output file is invalid, 130 interrupted (SIGINT\n"
+    "or SIGTERM: runs under way are dropped, complete ones kept; run the command again).\n";
+
+static const char merge_usage[] =
+    "usage: akashsim merge OUT.db IN.db...\n"
+    "\n"
+    "Copy the runs of the result files of one sweep (the shards of akashsim sweep --shard, or\n"
+    "partial runs of it) into OUT.db, created if absent. Every input must hold the same sweep\n"
+    "(same definition, same base scenario), and OUT.db too if it exists; they are all checked\n"
+    "before anything is copied. A complete run replaces a failed one; a run complete in two\n"
+    "files is copied once. The inputs are read, never changed.\n"
+    "\n"
+    "exit status: 0 merged, 1 the output could not be written, 2 an input is not a sweep's\n"
+    "results, holds another sweep, or is the output.\n";
+
+static const char summarize_usage[] =
+    "usage: akashsim summarize FILE [--quiet]\n"
+    "\n"
+    "Summarize the results of akashsim sweep in FILE: for every point, variant and outcome, the\n"
+    "mean over replications, its standard deviation and 95 % confidence interval (Student's t),\n"
+    "and for variants after the first the paired difference against the first with its\n"
+    "interval (runs of one replication share their random streams). For sampled designs, a\n"
+    "ranking of the parameters per outcome: Morris's mu* (morris) or Spearman's rank\n"
+    "correlation (random, lhs, sobol). The tables summary and sensitivity are replaced, and\n"
+    "printed (docs/sweeps.md explains every figure).\n"
+    "\n"
+    "options:\n"
+    "  --quiet    write the tables, print nothing\n"
+    "\n"
+    "exit status: 0 written, 1 the file could not be written, 2 FILE is not a sweep's results.\n";
 
 static const char calibrate_usage[] =
     "usage: akashsim calibrate RESULTS.db [--run N] [--json]\n"
@@ -307,6 +379,7 @@ typedef struct run_args {
     const char *sets[AK_SC_MAX_SETS];
     uint32_t nsets;
     int64_t seed;
+    uint32_t replication;
     bool check, quiet;
 } run_args;
 
@@ -350,6 +423,17 @@ static int parse_run_args(const char *cmd, const char *usage, bool is_run, int a
                 return 2;
             }
             a->seed = n;
+        } else if (is_run && strcmp(o, "--replication") == 0) {
+            char *end;
+            const char *v = has_next ? argv[++i] : "";
+            errno = 0;
+            long long n = strtoll(v, &end, 10);
+            if (!*v || *end || errno || n < 0 || n > UINT32_MAX) {
+                fprintf(stderr, "akashsim %s: --replication needs an integer from 0 to %u (got "
+                                "\"%s\")\n", cmd, UINT32_MAX, v);
+                return 2;
+            }
+            a->replication = (uint32_t)n;
         } else if (is_run && strcmp(o, "--check") == 0) {
             a->check = true;
         } else if (is_run && strcmp(o, "--quiet") == 0) {
@@ -368,6 +452,64 @@ static int parse_run_args(const char *cmd, const char *usage, bool is_run, int a
     return -1;
 }
 
+/* A sweep is a JSON object with a "base" key; anything else is read as a scenario. */
+static bool is_sweep_file(const char *path)
+{
+    char *buf, why[256];
+    size_t len;
+    if (jr_read_file(path, AK_SC_MAX_FILE, &buf, &len, why, sizeof why))
+        return false;
+    cJSON *root = cJSON_ParseWithLength(buf, len);
+    free(buf);
+    bool sweep = cJSON_IsObject(root) && cJSON_GetObjectItemCaseSensitive(root, "base");
+    cJSON_Delete(root);
+    return sweep;
+}
+
+static void print_layout(const ak_sweep *sw)
+{
+    printf("%s design, %u point%s", ak_sw_design_names[sw->design], sw->npoints,
+           sw->npoints == 1 ? "" : "s");
+    if (sw->has_variants)
+        printf(" x %u variants", sw->nvariants);
+    printf(" x %u replication%s = %llu runs", sw->replications,
+           sw->replications == 1 ? "" : "s", (unsigned long long)sw->nruns);
+}
+
+static int validate_sweep(const char *file)
+{
+    ak_sweep *sw;
+    char why[1100];
+    int rc = ak_sweep_load(file, &sw, why, sizeof why);
+    if (rc) {
+        fprintf(stderr, "akashsim validate: %s\n", why);
+        return rc == AK_ENOMEM ? 1 : 2;
+    }
+    /* every point's scenario, as a run would load it (the seed does not change validity) */
+    uint64_t checked = 0;
+    for (uint32_t p = 0; p < sw->npoints; p++)
+        for (uint32_t v = 0; v < sw->nvariants; v++) {
+            ak_sw_run run;
+            ak_sweep_run_at(sw, ((uint64_t)p * sw->nvariants + v) * sw->replications, &run);
+            ak_scenario *sc;
+            char inner[1100];
+            if ((rc = ak_sweep_scenario(sw, &run, &sc, inner, sizeof inner))) {
+                fprintf(stderr, "akashsim validate: %s: %s\n", file, inner);
+                ak_sweep_free(sw);
+                return rc == AK_ENOMEM ? 1 : 2;
+            }
+            ak_scenario_free(sc);
+            checked++;
+        }
+    printf("%s: valid sweep \"%s\": ", file, sw->name);
+    print_layout(sw);
+    printf(", %u outcome%s; base %s, %llu scenario%s checked\n", sw->noutcomes,
+           sw->noutcomes == 1 ? "" : "s", sw->base_path, (unsigned long long)checked,
+           checked == 1 ? "" : "s");
+    ak_sweep_free(sw);
+    return 0;
+}
+
 static int cmd_validate(int argc, char **argv)
 {
     run_args a;
@@ -377,6 +519,14 @@ static int cmd_validate(int argc, char **argv)
     if (!a.file) {
         fprintf(stderr, "akashsim validate: missing SCENARIO.json\n\n%s", validate_usage);
         return 2;
+    }
+    if (is_sweep_file(a.file)) {
+        if (a.nsets) {
+            fprintf(stderr, "akashsim validate: %s: --set applies to scenarios; a sweep sets "
+                            "values in its own \"set\"\n", a.file);
+            return 2;
+        }
+        return validate_sweep(a.file);
     }
     ak_scenario *sc;
     char why[1100];
@@ -483,7 +633,7 @@ static int cmd_run(int argc, char **argv)
         .scenario_name = sc->name,
         .scenario_json = json,
         .seed = sc->seed,
-        .replication = 0,
+        .replication = a.replication,
         .point = -1,
         .rules = AKASHSIM_RULES,
         .version = AKASHSIM_VERSION,
@@ -499,7 +649,7 @@ static int cmd_run(int argc, char **argv)
     }
     free(json);
     double t0 = wall_now();
-    ak_sim_opts opts = {.replication = 0, .check = a.check, .rec = rec};
+    ak_sim_opts opts = {.replication = a.replication, .check = a.check, .rec = rec};
     ak_sim *sim;
     if ((rc = ak_sim_create(sc, &opts, &sim, why, sizeof why))) {
         fprintf(stderr, "akashsim run: %s\n", why);
@@ -565,6 +715,214 @@ static int cmd_run(int argc, char **argv)
     return status;
 }
 
+static bool parse_uint(const char *v, unsigned long long max, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    if (!v || !*v || *v == '-' || *v == '+')
+        return false;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (*end || errno || n > max)
+        return false;
+    *out = n;
+    return true;
+}
+
+static int cmd_sweep(int argc, char **argv)
+{
+    const char *file = NULL, *out = NULL;
+    ak_exp_opts opts = {0};
+    for (int i = 0; i < argc; i++) {
+        const char *o = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        unsigned long long n;
+        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+            fputs(sweep_usage, stdout);
+            return 0;
+        } else if (strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0) {
+            if (!next) {
+                fprintf(stderr, "akashsim sweep: %s needs a FILE\n\n%s", o, sweep_usage);
+                return 2;
+            }
+            out = argv[++i];
+        } else if (strcmp(o, "-j") == 0 || strcmp(o, "--threads") == 0) {
+            if (!parse_uint(next, 1024, &n) || n == 0) {
+                fprintf(stderr, "akashsim sweep: %s needs a number of threads from 1 to 1024 "
+                                "(got \"%s\")\n", o, next ? next : "");
+                return 2;
+            }
+            opts.threads = (int)n;
+            i++;
+        } else if (strcmp(o, "--shard") == 0) {
+            const char *slash = next ? strchr(next, '/') : NULL;
+            char istr[32];
+            unsigned long long si, sn;
+            bool ok = slash && (size_t)(slash - next) < sizeof istr;
+            if (ok) {
+                memcpy(istr, next, (size_t)(slash - next));
+                istr[slash - next] = '\0';
+                ok = parse_uint(istr, AK_SW_MAX_RUNS, &si) &&
+                     parse_uint(slash + 1, AK_SW_MAX_RUNS, &sn) && si >= 1 && si <= sn;
+            }
+            if (!ok) {
+                fprintf(stderr, "akashsim sweep: --shard needs I/N with 1 <= I <= N, e.g. "
+                                "--shard 2/4 (got \"%s\")\n", next ? next : "");
+                return 2;
+            }
+            opts.shard = (uint32_t)si;
+            opts.nshards = (uint32_t)sn;
+            i++;
+        } else if (strcmp(o, "--check") == 0) {
+            opts.check = true;
+        } else if (strcmp(o, "--quiet") == 0) {
+            opts.quiet = true;
+        } else if (o[0] == '-' && o[1]) {
+            fprintf(stderr, "akashsim sweep: unknown option %s\n\n%s", o, sweep_usage);
+            return 2;
+        } else if (file) {
+            fprintf(stderr, "akashsim sweep: one sweep at a time (got %s and %s)\n\n%s", file,
+                    o, sweep_usage);
+            return 2;
+        } else {
+            file = o;
+        }
+    }
+    if (!file || !out) {
+        fprintf(stderr, "akashsim sweep: missing %s\n\n%s", file ? "-o FILE" : "SWEEP.json",
+                sweep_usage);
+        return 2;
+    }
+    ak_sweep *sw;
+    char why[1100];
+    int rc = ak_sweep_load(file, &sw, why, sizeof why);
+    if (rc) {
+        fprintf(stderr, "akashsim sweep: %s\n", why);
+        return rc == AK_ENOMEM ? 1 : 2;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    opts.stop = &interrupted;
+    opts.progress = !opts.quiet && isatty(fileno(stderr));
+    ak_exp_result res;
+    double t0 = wall_now();
+    rc = ak_exp_sweep(sw, out, &opts, &res, why, sizeof why);
+    double wall = wall_now() - t0;
+    if (rc) {
+        fprintf(stderr, "akashsim sweep: %s\n", why);
+        ak_sweep_free(sw);
+        return rc == AK_EINVAL ? 2 : 1;
+    }
+    if (!opts.quiet) {
+        printf("akashsim sweep: %s: ", sw->name);
+        print_layout(sw);
+        if (opts.nshards)
+            printf("; shard %u/%u has %llu", opts.shard, opts.nshards,
+                   (unsigned long long)res.planned);
+        printf("\n  %llu run%s in %.1f s on %d thread%s: %llu complete, %llu failed",
+               (unsigned long long)(res.complete + res.failed),
+               res.complete + res.failed == 1 ? "" : "s", wall, res.threads,
+               res.threads == 1 ? "" : "s", (unsigned long long)res.complete,
+               (unsigned long long)res.failed);
+        if (res.skipped)
+            printf(", %llu already complete (skipped)", (unsigned long long)res.skipped);
+        if (res.abandoned)
+            printf(", %llu not run (interrupted)", (unsigned long long)res.abandoned);
+        printf("\n  results: %s\n", out);
+        if (res.failed)
+            printf("  failed runs: sqlite3 %s \"SELECT run_id, message, command FROM runs "
+                   "WHERE status = 'failed'\"\n", out);
+        if (opts.nshards)
+            printf("  next: akashsim merge ALL.db <the %u shard files>, then akashsim "
+                   "summarize ALL.db\n", opts.nshards);
+        else if (!res.abandoned)
+            printf("  next: akashsim summarize %s\n", out);
+    }
+    ak_sweep_free(sw);
+    if (interrupted) {
+        fprintf(stderr, "akashsim sweep: interrupted by signal %d; run the same command to "
+                        "resume\n", (int)interrupted);
+        return 130;
+    }
+    return res.failed ? 1 : 0;
+}
+
+static int cmd_merge(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(merge_usage, stdout);
+            return 0;
+        }
+        if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "akashsim merge: unknown option %s\n\n%s", argv[i], merge_usage);
+            return 2;
+        }
+    }
+    if (argc < 2) {
+        fprintf(stderr, "akashsim merge: needs OUT.db and at least one IN.db\n\n%s",
+                merge_usage);
+        return 2;
+    }
+    ak_exp_merged res;
+    char why[1100];
+    int rc = ak_exp_merge(argv[0], (const char *const *)argv + 1, argc - 1, &res, why,
+                          sizeof why);
+    if (rc) {
+        fprintf(stderr, "akashsim merge: %s\n", why);
+        return rc == AK_EINVAL ? 2 : 1;
+    }
+    printf("akashsim merge: %d file%s into %s: %llu run%s copied, %llu already there\n"
+           "  the sweep has %llu of %llu runs complete, %llu failed, %llu not run\n",
+           argc - 1, argc == 2 ? "" : "s", argv[0], (unsigned long long)res.copied,
+           res.copied == 1 ? "" : "s", (unsigned long long)res.duplicates,
+           (unsigned long long)res.complete, (unsigned long long)res.total,
+           (unsigned long long)res.failed, (unsigned long long)res.missing);
+    return 0;
+}
+
+static int cmd_summarize(int argc, char **argv)
+{
+    const char *file = NULL;
+    bool quiet = false;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(summarize_usage, stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--quiet") == 0) {
+            quiet = true;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "akashsim summarize: unknown option %s\n\n%s", argv[i],
+                    summarize_usage);
+            return 2;
+        } else if (file) {
+            fprintf(stderr, "akashsim summarize: one file at a time (got %s and %s)\n\n%s",
+                    file, argv[i], summarize_usage);
+            return 2;
+        } else {
+            file = argv[i];
+        }
+    }
+    if (!file) {
+        fprintf(stderr, "akashsim summarize: missing FILE\n\n%s", summarize_usage);
+        return 2;
+    }
+    char why[1100];
+    int rc = ak_exp_summarize(file, quiet ? NULL : stdout, why, sizeof why);
+    if (rc) {
+        fprintf(stderr, "akashsim summarize: %s\n", why);
+        return rc == AK_EINVAL ? 2 : 1;
+    }
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "akashsim summarize: cannot write to stdout\n");
+        return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     /* GSL's default handler aborts; every GSL status is checked instead (DESIGN.md) */
@@ -594,6 +952,12 @@ int main(int argc, char **argv)
         return cmd_params(argc - 2, argv + 2);
     if (strcmp(cmd, "calibrate") == 0)
         return cmd_calibrate(argc - 2, argv + 2);
+    if (strcmp(cmd, "sweep") == 0)
+        return cmd_sweep(argc - 2, argv + 2);
+    if (strcmp(cmd, "merge") == 0)
+        return cmd_merge(argc - 2, argv + 2);
+    if (strcmp(cmd, "summarize") == 0)
+        return cmd_summarize(argc - 2, argv + 2);
     if (cmd[0] == '-')
         return usage_error("unknown option %s", cmd);
     return usage_error("unknown command %s", cmd);
