@@ -6,6 +6,13 @@ CC       ?= gcc
 ifeq ($(origin CC),default)
 CC       := gcc
 endif
+# make MPI=1: akashsim built with Open MPI's mpicc, so that `mpirun -np K akashsim sweep ...`
+# spreads a sweep's runs over K ranks (sim/experiment_mpi.c). Its objects go to build-mpi.
+ifeq ($(MPI),1)
+CC       := mpicc
+BUILD    ?= build-mpi
+CPPFLAGS += -DAK_MPI
+endif
 BUILD    ?= build
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
@@ -14,7 +21,8 @@ CPPFLAGS += -Iprotocol -Isim -Imodels
 ALL_CFLAGS = -std=gnu11 -fopenmp $(WARN) $(CFLAGS) $(SAN)
 
 # Debian packages: what we build with, and the command that provides each check.
-DEB_PKGS := build-essential pkg-config libgmp-dev libcjson-dev check libgsl-dev libsqlite3-dev python3
+DEB_PKGS := build-essential pkg-config libgmp-dev libcjson-dev check libgsl-dev libsqlite3-dev python3 \
+            libopenmpi-dev openmpi-bin
 DEPS_STAMP := $(BUILD)/.deps-ok
 
 PKG_LIBS  = $$(pkg-config --libs libcjson check gsl sqlite3 2>/dev/null)
@@ -37,7 +45,7 @@ PROTO_LIB := $(BUILD)/libakashproto.a
 SIM_LIB   := $(BUILD)/libakashsim.a
 AKASHSIM  := bin/akashsim
 
-.PHONY: all deps run test test-unit test-replay test-cli bench asan clean help
+.PHONY: all deps run test test-unit test-replay test-cli test-mpi bench asan clean help
 .DEFAULT_GOAL := all
 
 all: $(AKASHSIM) $(PROTO_LIB)
@@ -45,7 +53,8 @@ all: $(AKASHSIM) $(PROTO_LIB)
 help:
 	@echo "make            build bin/akashsim and $(PROTO_LIB)"
 	@echo "make run        simulate scenarios/baseline.json (a year of the network) into results.db"
-	@echo "make test       unit suites, replay vectors and CLI tests"
+	@echo "make test       unit suites, replay vectors, CLI tests and a sweep over 2 MPI ranks"
+	@echo "make MPI=1      build bin/akashsim with Open MPI (mpirun -np K akashsim sweep ...)"
 	@echo "make bench      event queue, market messages, chain blocks, and the two shipped scenarios"
 	@echo "make asan       every suite under AddressSanitizer and UBSan"
 	@echo "make deps       install missing Debian packages (as root) or print the command"
@@ -87,9 +96,16 @@ $(SIM_LIB): $(SIM_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-$(AKASHSIM): $(MAIN_OBJ) $(SIM_LIB) $(PROTO_LIB)
+# Which build the binary is (plain or MPI): switching relinks it even when its objects are older.
+FLAVOR_STAMP := $(dir $(AKASHSIM)).akashsim-$(if $(filter 1,$(MPI)),mpi,plain)
+
+$(FLAVOR_STAMP):
+	@mkdir -p $(@D) && touch $@
+
+$(AKASHSIM): $(MAIN_OBJ) $(SIM_LIB) $(PROTO_LIB) $(FLAVOR_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $^ -o $@ $(PKG_LIBS) -lgmp -lm
+	@rm -f $(filter-out $(FLAVOR_STAMP),$(wildcard $(dir $@).akashsim-*)); touch $(FLAVOR_STAMP)
+	$(CC) $(ALL_CFLAGS) $(MAIN_OBJ) $(SIM_LIB) $(PROTO_LIB) -o $@ $(PKG_LIBS) -lgmp -lm
 
 $(BUILD)/tests/%: tests/%.c $(SIM_LIB) $(PROTO_LIB) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -109,7 +125,7 @@ RUN_DB       := results.db
 run: $(AKASHSIM)
 	./$(AKASHSIM) run $(RUN_SCENARIO) -o $(RUN_DB)
 
-test: test-unit test-replay test-cli
+test: test-unit test-replay test-cli $(if $(SAN),,test-mpi)
 	@echo "make test: all passed"
 
 test-unit: $(TEST_BIN)
@@ -120,6 +136,14 @@ test-replay: $(AKASHSIM)
 
 test-cli: $(AKASHSIM)
 	@tests/cli/run.sh ./$(AKASHSIM)
+
+# A sweep over two MPI ranks on this machine, against the same sweep run by one process. Not
+# under the sanitizers (Open MPI's own allocations would drown the report).
+MPI_BUILD := $(BUILD)-mpi
+test-mpi: $(AKASHSIM)
+	@$(MAKE) --no-print-directory MPI=1 BUILD=$(MPI_BUILD) AKASHSIM=$(MPI_BUILD)/akashsim \
+	  $(MPI_BUILD)/akashsim
+	@tests/cli/mpi.sh ./$(MPI_BUILD)/akashsim ./$(AKASHSIM)
 
 # ---- performance and sanitizers ---------------------------------------------------------------
 
@@ -132,4 +156,4 @@ asan:
 	  test
 
 clean:
-	rm -rf build build-asan bin
+	rm -rf build build-asan build-mpi build-asan-mpi bin

@@ -341,44 +341,30 @@ out:
     return status;
 }
 
-int ak_exp_sweep(const ak_sweep *sw, const char *out, const ak_exp_opts *opts, ak_exp_result *res,
-                 char *why, size_t cap)
+/* Open out, claim it for the sweep (or check it holds this sweep) and mark its complete runs in
+ * complete[] (nruns entries). The recorder is left open in *recp. */
+static int open_claimed(const ak_sweep *sw, const char *out, ak_rec **recp, bool *complete,
+                        char *why, size_t cap)
 {
-    memset(res, 0, sizeof *res);
-    if (!sw->base_json) {
-        snprintf(why, cap, "%s: the base scenario was not read", sw->file);
-        return AK_EINVAL;
-    }
     ak_rec *rec;
     int status = ak_rec_open(out, &rec, why, cap);
     if (status)
         return status == AK_ENOMEM ? status : AK_EINVAL;
     sqlite3 *db = ak_rec_sqlite(rec);
-    bool *complete = NULL;
-    uint64_t *todo = NULL;
     if ((status = exec(db, out, "BEGIN IMMEDIATE", why, cap)))
-        goto done;
-    status = claim_file(db, out, sw, why, cap);
-    if (status) {
+        goto fail;
+    if ((status = claim_file(db, out, sw, why, cap))) {
         (void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        goto done;
+        goto fail;
     }
     if ((status = exec(db, out, "COMMIT", why, cap)))
-        goto done;
-
-    complete = calloc(sw->nruns, sizeof *complete);
-    todo = calloc(sw->nruns, sizeof *todo);
-    if (!complete || !todo) {
-        snprintf(why, cap, "%s: out of memory", out);
-        status = AK_ENOMEM;
-        goto done;
-    }
+        goto fail;
     sqlite3_stmt *st;
     int src = sqlite3_prepare_v2(db, "SELECT run_id FROM runs WHERE status = 'complete'", -1,
                                  &st, NULL);
     if (src != SQLITE_OK) {
         status = dbfail(db, out, src, why, cap);
-        goto done;
+        goto fail;
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
@@ -388,11 +374,26 @@ int ak_exp_sweep(const ak_sweep *sw, const char *out, const ak_exp_opts *opts, a
     sqlite3_finalize(st);
     if (src != SQLITE_DONE) {
         status = dbfail(db, out, src, why, cap);
-        goto done;
+        goto fail;
     }
+    *recp = rec;
+    return 0;
+fail:
+    ak_rec_close(rec);
+    return status;
+}
+
+/* The runs of opts (its list, its shard or all) into todo (nruns entries) that complete[] lacks. */
+static uint64_t plan(const ak_sweep *sw, const ak_exp_opts *opts, const bool *complete,
+                     uint64_t *todo, ak_exp_result *res)
+{
     uint64_t ntodo = 0;
-    for (uint64_t i = 0; i < sw->nruns; i++) {
-        if (opts->nshards && i % opts->nshards != opts->shard - 1)
+    uint64_t n = opts->only ? opts->nonly : sw->nruns;
+    for (uint64_t k = 0; k < n; k++) {
+        uint64_t i = opts->only ? opts->only[k] : k;
+        if (i >= sw->nruns)
+            continue;
+        if (!opts->only && opts->nshards && i % opts->nshards != opts->shard - 1)
             continue;
         res->planned++;
         if (complete[i])
@@ -400,11 +401,71 @@ int ak_exp_sweep(const ak_sweep *sw, const char *out, const ak_exp_opts *opts, a
         else
             todo[ntodo++] = i;
     }
+    return ntodo;
+}
+
+int ak_exp_plan(const ak_sweep *sw, const char *out, const ak_exp_opts *opts, uint64_t **todo,
+                uint64_t *ntodo, ak_exp_result *res, char *why, size_t cap)
+{
+    memset(res, 0, sizeof *res);
+    *todo = NULL;
+    *ntodo = 0;
+    if (!sw->base_json) {
+        snprintf(why, cap, "%s: the base scenario was not read", sw->file);
+        return AK_EINVAL;
+    }
+    bool *complete = calloc(sw->nruns, sizeof *complete);
+    uint64_t *list = calloc(sw->nruns, sizeof *list);
+    ak_rec *rec = NULL;
+    int status = 0;
+    if (!complete || !list) {
+        snprintf(why, cap, "%s: out of memory", out);
+        status = AK_ENOMEM;
+    } else if (!(status = open_claimed(sw, out, &rec, complete, why, cap))) {
+        *ntodo = plan(sw, opts, complete, list, res);
+        if (ak_rec_close(rec)) {
+            snprintf(why, cap, "%s: cannot close the database", out);
+            status = AK_EIO;
+        }
+    }
+    free(complete);
+    if (status)
+        free(list);
+    else
+        *todo = list;
+    return status;
+}
+
+int ak_exp_sweep(const ak_sweep *sw, const char *out, const ak_exp_opts *opts, ak_exp_result *res,
+                 char *why, size_t cap)
+{
+    memset(res, 0, sizeof *res);
+    if (!sw->base_json) {
+        snprintf(why, cap, "%s: the base scenario was not read", sw->file);
+        return AK_EINVAL;
+    }
+    ak_rec *rec = NULL;
+    bool *complete = calloc(sw->nruns, sizeof *complete);
+    uint64_t *todo = calloc(sw->nruns, sizeof *todo);
+    int status;
+    if (!complete || !todo) {
+        free(complete);
+        free(todo);
+        snprintf(why, cap, "%s: out of memory", out);
+        return AK_ENOMEM;
+    }
+    if ((status = open_claimed(sw, out, &rec, complete, why, cap))) {
+        free(complete);
+        free(todo);
+        return status;
+    }
+    uint64_t ntodo = plan(sw, opts, complete, todo, res);
 
     int threads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
     if ((uint64_t)threads > ntodo)
         threads = ntodo ? (int)ntodo : 1;
     res->threads = threads;
+    res->ranks = 1;
     shared sh = {.sw = sw, .out = out, .opts = opts, .res = res, .ntodo = ntodo,
                  .t0 = wall_now()};
     if (ntodo)

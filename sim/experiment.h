@@ -30,6 +30,8 @@ typedef struct ak_exp_opts {
     int threads;          /* OpenMP threads; 0: OpenMP's default (every core) */
     uint32_t shard;       /* run the runs whose index % nshards == shard - 1; */
     uint32_t nshards;     /* 0 and 0: all runs */
+    const uint64_t *only; /* when not NULL: exactly these run indices (shard ignored) */
+    uint64_t nonly;
     bool check;           /* every invariant after every block (slow) */
     bool progress;        /* a progress line on stderr (the caller checks it is a terminal) */
     bool quiet;           /* no line per failed run on stderr */
@@ -43,7 +45,8 @@ typedef struct ak_exp_result {
     uint64_t complete;    /* completed by this call */
     uint64_t failed;      /* failed in this call (recorded with their message) */
     uint64_t abandoned;   /* not run or abandoned because of opts.stop */
-    int threads;          /* threads used */
+    int threads;          /* threads used (summed over MPI ranks) */
+    int ranks;            /* MPI ranks (1 without MPI) */
 } ak_exp_result;
 
 /* Run the sweep into the results database at out (created if absent). The file must be new,
@@ -52,6 +55,24 @@ typedef struct ak_exp_result {
  * naming the file), AK_EIO or AK_ENOMEM. */
 int ak_exp_sweep(const ak_sweep *sw, const char *out, const ak_exp_opts *opts, ak_exp_result *res,
                  char *why, size_t cap);
+
+/* The runs opts selects (its list, its shard, or all) that the file at out does not hold
+ * complete, in index order: *todo (malloc'd, *ntodo entries). Claims the file for the sweep as
+ * ak_exp_sweep does; res gets planned and skipped. Errors as ak_exp_sweep. */
+int ak_exp_plan(const ak_sweep *sw, const char *out, const ak_exp_opts *opts, uint64_t **todo,
+                uint64_t *ntodo, ak_exp_result *res, char *why, size_t cap);
+
+#ifdef AK_MPI
+/* The sweep over the ranks of MPI_COMM_WORLD (MPI initialized by the caller, every rank with
+ * the same sweep loaded): rank 0 plans the runs the file at out lacks (within opts' shard),
+ * each rank runs every size-th of them into a database of its own (rank 0 into out, the others
+ * into a temporary file under $TMPDIR), then the others send their files to rank 0, which
+ * merges them into out. Only the main thread of each rank calls MPI. On rank 0, res sums every
+ * rank's counts; the status is 0 on every rank when all ranks succeeded, else the worst one,
+ * with its message in why on the rank that had it (rank 0 says which rank failed). */
+int ak_exp_sweep_mpi(const ak_sweep *sw, const char *out, const ak_exp_opts *opts,
+                     ak_exp_result *res, char *why, size_t cap);
+#endif
 
 typedef struct ak_exp_merged {
     uint64_t copied;      /* runs copied from the inputs */

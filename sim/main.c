@@ -33,6 +33,10 @@
 #include "sweep.h"
 #include "version.h"
 
+#ifdef AK_MPI
+#include <mpi.h>
+#endif
+
 
 static const char usage_text[] =
     "usage: akashsim <command> [options]\n"
@@ -728,8 +732,9 @@ static bool parse_uint(const char *v, unsigned long long max, unsigned long long
     return true;
 }
 
-static int cmd_sweep(int argc, char **argv)
+static int sweep_main(int argc, char **argv, int rank, int ranks)
 {
+    (void)ranks; /* read only by an MPI build */
     const char *file = NULL, *out = NULL;
     ak_exp_opts opts = {0};
     for (int i = 0; i < argc; i++) {
@@ -795,8 +800,18 @@ static int cmd_sweep(int argc, char **argv)
     ak_sweep *sw;
     char why[1100];
     int rc = ak_sweep_load(file, &sw, why, sizeof why);
+#ifdef AK_MPI
+    if (ranks > 1) { /* all ranks go on, or none */
+        int bad = rc != 0, any;
+        MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+        if (any && !rc) {
+            ak_sweep_free(sw);
+            return 2; /* the rank that failed says why */
+        }
+    }
+#endif
     if (rc) {
-        fprintf(stderr, "akashsim sweep: %s\n", why);
+        fprintf(stderr, "akashsim sweep: %s%s\n", rank ? "rank " : "", why);
         return rc == AK_ENOMEM ? 1 : 2;
     }
     struct sigaction sa;
@@ -809,12 +824,22 @@ static int cmd_sweep(int argc, char **argv)
     opts.progress = !opts.quiet && isatty(fileno(stderr));
     ak_exp_result res;
     double t0 = wall_now();
-    rc = ak_exp_sweep(sw, out, &opts, &res, why, sizeof why);
+#ifdef AK_MPI
+    if (ranks > 1)
+        rc = ak_exp_sweep_mpi(sw, out, &opts, &res, why, sizeof why);
+    else
+#endif
+        rc = ak_exp_sweep(sw, out, &opts, &res, why, sizeof why);
     double wall = wall_now() - t0;
     if (rc) {
-        fprintf(stderr, "akashsim sweep: %s\n", why);
+        if (rank == 0 || !strstr(why, "rank 0 could not"))
+            fprintf(stderr, "akashsim sweep: %s\n", why);
         ak_sweep_free(sw);
         return rc == AK_EINVAL ? 2 : 1;
+    }
+    if (rank != 0) { /* rank 0 reports for the job */
+        ak_sweep_free(sw);
+        return interrupted ? 130 : 0;
     }
     if (!opts.quiet) {
         printf("akashsim sweep: %s: ", sw->name);
@@ -822,10 +847,13 @@ static int cmd_sweep(int argc, char **argv)
         if (opts.nshards)
             printf("; shard %u/%u has %llu", opts.shard, opts.nshards,
                    (unsigned long long)res.planned);
-        printf("\n  %llu run%s in %.1f s on %d thread%s: %llu complete, %llu failed",
-               (unsigned long long)(res.complete + res.failed),
-               res.complete + res.failed == 1 ? "" : "s", wall, res.threads,
-               res.threads == 1 ? "" : "s", (unsigned long long)res.complete,
+        printf("\n  %llu run%s in %.1f s on ", (unsigned long long)(res.complete + res.failed),
+               res.complete + res.failed == 1 ? "" : "s", wall);
+        if (res.ranks > 1)
+            printf("%d MPI ranks (%d threads in all)", res.ranks, res.threads);
+        else
+            printf("%d thread%s", res.threads, res.threads == 1 ? "" : "s");
+        printf(": %llu complete, %llu failed", (unsigned long long)res.complete,
                (unsigned long long)res.failed);
         if (res.skipped)
             printf(", %llu already complete (skipped)", (unsigned long long)res.skipped);
@@ -848,6 +876,30 @@ static int cmd_sweep(int argc, char **argv)
         return 130;
     }
     return res.failed ? 1 : 0;
+}
+
+/* Under mpirun (an MPI build), every rank runs this; rank 0 writes the results file. */
+static int cmd_sweep(int argc, char **argv)
+{
+#ifdef AK_MPI
+    int provided, rank = 0, ranks = 1;
+    if (MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+        fprintf(stderr, "akashsim sweep: MPI did not start\n");
+        return 1;
+    }
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    int status = sweep_main(argc, argv, rank, ranks);
+    if (ranks > 1) { /* the job's status: the worst rank's */
+        int worst;
+        MPI_Allreduce(&status, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+        status = worst;
+    }
+    MPI_Finalize();
+    return status;
+#else
+    return sweep_main(argc, argv, 0, 1);
+#endif
 }
 
 static int cmd_merge(int argc, char **argv)
