@@ -649,8 +649,10 @@ int ak_exp_merge(const char *out, const char *const *ins, int n, ak_exp_merged *
     /* every input is checked before anything is copied (ATTACH cannot happen inside a
      * transaction, so each input is then copied in a transaction of its own) */
     for (int i = 0; i < n && !status; i++) {
-        if ((status = attach(db, ins[i], why, cap)))
+        if ((status = attach(db, ins[i], why, cap))) {
+            status = status == AK_ENOMEM ? status : AK_EINVAL; /* the input is at fault */
             break;
+        }
         status = check_input(db, ins[i], why, cap);
         (void)sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL);
     }

@@ -917,7 +917,8 @@ bool ak_rec_is_metric(const char *name)
 {
     /* the column list of the metrics table in SCHEMA: one name at the start of each item */
     const char *p = strstr(SCHEMA, "CREATE TABLE metrics (");
-    if (!name || !*name || !p)
+    if (!name || !*name || !p || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
+                                        strlen(name))
         return false;
     p += strlen("CREATE TABLE metrics (");
     size_t n = strlen(name);

@@ -1146,6 +1146,97 @@ END_TEST
 
 /* docs/results.md documents each table under "### `name`" with a table whose rows begin
  * "| `column` | TYPE |": the same columns, in order, with the declared types. */
+START_TEST(outcomes_aggregate_a_metric)
+{
+    char path[PATH_MAX];
+    ak_rec *rec = open_ok(at(path, "results.db"));
+    ck_assert(ak_rec_is_metric("take_usd"));
+    ck_assert(ak_rec_is_metric("t_us"));
+    ck_assert(ak_rec_is_metric("take_uusdc")); /* the last column */
+    ck_assert(!ak_rec_is_metric("take"));
+    ck_assert(!ak_rec_is_metric("run_id INTEGER"));
+    ck_assert(!ak_rec_is_metric(""));
+    ck_assert(!ak_rec_is_metric("lease_id")); /* a column of another table */
+    double v;
+    ck_assert_int_eq(ak_rec_outcome(rec, "x", "take_usd", AK_REC_SUM, 0, &v), AK_EINVAL);
+    ck_assert_str_eq(strstr(ak_rec_errmsg(rec), ": ") + 2, "no run begun (ak_rec_begin_run first)");
+    ak_rec_run_info info = run_info(1, -1);
+    OK(rec, ak_rec_begin_run(rec, &info, NULL));
+    ck_assert_int_eq(ak_rec_outcome(rec, "x", "bogus", AK_REC_SUM, 0, &v), AK_EINVAL);
+    ck_assert_str_eq(strstr(ak_rec_errmsg(rec), ": ") + 2, "no metric \"bogus\"");
+    /* samples i = 0..4: active_leases 100 + i, t_us i minutes; gpu_util NaN (NULL) */
+    for (int64_t i = 0; i < 5; i++) {
+        ak_rec_metrics m = sample(i);
+        OK(rec, ak_rec_write_metrics(rec, &m));
+    }
+    static const struct {
+        ak_rec_agg agg;
+        int64_t from_us;
+        double want;
+    } cases[] = {
+        {AK_REC_SUM, 0, 510},           {AK_REC_MEAN, 0, 102}, {AK_REC_LAST, 0, 104},
+        {AK_REC_MIN, 0, 100},           {AK_REC_MAX, 0, 104},  {AK_REC_SUM, 120000000, 309},
+        {AK_REC_LAST, 999999999999, NAN},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        OK(rec, ak_rec_outcome(rec, ak_rec_agg_names[cases[i].agg], "active_leases", cases[i].agg,
+                               cases[i].from_us, &v));
+        ck_assert_msg(isnan(cases[i].want) ? isnan(v) : v == cases[i].want,
+                      "case %zu: %g, expected %g", i, v, cases[i].want);
+    }
+    OK(rec, ak_rec_outcome(rec, "gpu", "gpu_util", AK_REC_SUM, 0, &v));
+    ck_assert(isnan(v)); /* every sample NULL: NULL, not 0 */
+    OK(rec, ak_rec_end_run(rec, true, NULL, 1, 0, 0));
+    ck_assert_int_eq(ak_rec_close(rec), 0);
+    sqlite3 *db = raw_open(path);
+    ck_assert_int_eq(q_int(db, "SELECT count(*) FROM outcomes"), 8);
+    ck_assert_int_eq(q_int(db, "SELECT count(*) FROM outcomes WHERE value IS NULL"), 2);
+    raw_close(db);
+}
+END_TEST
+
+START_TEST(publish_copies_a_run_whole)
+{
+    char path[PATH_MAX], err[256];
+    ak_rec *dst = open_ok(at(path, "results.db"));
+    ck_assert_int_eq(ak_rec_close(dst), 0);
+    for (int round = 0; round < 2; round++) {
+        ak_rec *rec;
+        ck_assert_int_eq(ak_rec_open_scratch(&rec, err, sizeof err), 0);
+        ak_rec_run_info info = run_info(9, 0);
+        info.run_id = 5; /* a sweep's fixed id */
+        OK(rec, ak_rec_begin_run(rec, &info, NULL));
+        for (int64_t i = 0; i < 3 + round; i++) {
+            ak_rec_metrics m = sample(i);
+            OK(rec, ak_rec_write_metrics(rec, &m));
+        }
+        OK(rec, ak_rec_write_lease(rec, &LEASE_CLOSED));
+        OK(rec, ak_rec_end_run(rec, round == 1, NULL, 1, 0, 0));
+        ck_assert_int_eq(ak_rec_publish(rec, path), 0);
+        ck_assert_int_eq(ak_rec_close(rec), 0);
+    }
+    /* the second publish of run 5 replaced the first, rows and all */
+    sqlite3 *db = raw_open(path);
+    ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs"), 1);
+    ck_assert_int_eq(q_int(db, "SELECT run_id FROM runs WHERE status = 'complete'"), 5);
+    ck_assert_int_eq(q_int(db, "SELECT count(*) FROM metrics WHERE run_id = 5"), 4);
+    ck_assert_int_eq(q_int(db, "SELECT count(*) FROM leases WHERE run_id = 5"), 1);
+    raw_close(db);
+    /* a destination that is not a results file of this schema takes nothing */
+    ak_rec *rec;
+    ck_assert_int_eq(ak_rec_open_scratch(&rec, err, sizeof err), 0);
+    char other[PATH_MAX];
+    ck_assert_int_eq(sqlite3_open(at(other, "other.db"), &db), SQLITE_OK);
+    raw_exec(db, "CREATE TABLE t (x)");
+    raw_close(db);
+    ck_assert_int_eq(ak_rec_publish(rec, other), AK_EIO);
+    char want[PATH_MAX + 64];
+    snprintf(want, sizeof want, "%s: no such table: dst.meta", other);
+    ck_assert_str_eq(ak_rec_errmsg(rec), want);
+    ck_assert_int_eq(ak_rec_close(rec), 0);
+}
+END_TEST
+
 START_TEST(docs_match_schema)
 {
     char path[PATH_MAX];
@@ -1222,6 +1313,8 @@ int main(void)
     tcase_add_test(tc, null_strings_written_null);
     tcase_add_test(tc, full_disk_is_eio_and_never_complete);
     tcase_add_test(tc, failed_create_leaves_no_file);
+    tcase_add_test(tc, outcomes_aggregate_a_metric);
+    tcase_add_test(tc, publish_copies_a_run_whole);
     tcase_add_test(tc, docs_match_schema);
     suite_add_tcase(s, tc);
     return fx_run(s);
