@@ -1061,6 +1061,173 @@ cal_usage "calibrate: two databases" \
     "akashsim calibrate: one database at a time (got $cal and $tmp/small.db)" \
     "$cal" "$tmp/small.db"
 
+# ---- sweeps ---------------------------------------------------------------------------------
+
+small=tests/sweeps/small.json
+# sweep_run NAME RC ARGS...: `akashsim sweep ARGS` from the repository root (the sweep's base
+# path is relative to its file, the reproducing commands to where the sweep ran)
+sweep_run() {
+    name=$1
+    want=$2
+    shift 2
+    (cd "$root" && "$akashsim" "$@") >"$out" 2>"$err"
+    rc=$?
+    if [ $rc -ge 128 ] && [ $rc -ne 130 ]; then bad "$name" "crashed (exit status $rc)"; return 1; fi
+    if [ $rc -ne "$want" ]; then bad "$name" "exit status $rc, expected $want"; return 1; fi
+    return 0
+}
+case $akashsim in /*) ;; *) akashsim=$(pwd)/$akashsim ;; esac
+
+usage_error "sweep: no sweep" sweep -o "$tmp/x.db"
+usage_error "sweep: no output" sweep "$root/$small"
+usage_error "sweep: unknown option" sweep "$root/$small" -o "$tmp/x.db" --frobnicate
+usage_error "sweep: two sweeps" sweep "$root/$small" "$root/$small" -o "$tmp/x.db"
+usage_error "merge: no inputs" merge "$tmp/x.db"
+usage_error "merge: unknown option" merge --frobnicate "$tmp/x.db" "$tmp/y.db"
+usage_error "summarize: no file" summarize
+usage_error "summarize: two files" summarize "$tmp/x.db" "$tmp/y.db"
+for bad_j in 0 abc -1 1025; do
+    if expect "sweep: -j $bad_j" 2 sweep "$root/$small" -o "$tmp/x.db" -j "$bad_j" &&
+        one_line_error "sweep: -j $bad_j" "-j needs a number of threads from 1 to 1024"; then
+        ok "sweep: -j $bad_j"; fi
+done
+for bad_s in 0/2 3/2 x 1/ /2 1/0; do
+    if expect "sweep: --shard $bad_s" 2 sweep "$root/$small" -o "$tmp/x.db" --shard "$bad_s" &&
+        one_line_error "sweep: --shard $bad_s" "--shard needs I/N with 1 <= I <= N"; then
+        ok "sweep: --shard $bad_s"; fi
+done
+[ ! -e "$tmp/x.db" ] && ok "sweep: no database from a usage error" ||
+    bad "sweep: no database from a usage error" "$tmp/x.db exists"
+if expect "run: --replication -1" 2 run "$baseline" -o "$tmp/x.db" --replication -1 &&
+    one_line_error "run: --replication -1" "--replication needs an integer from 0 to 4294967295"
+then ok "run: --replication -1"; fi
+
+# invalid sweep files: one line naming the file and the JSON path, exit 2, no database
+sw() {
+    printf '{"name": "t", "base": "%s", %s}\n' "$baseline" "$2" >"$tmp/$1.json"
+}
+sw bad-design '"design": {"type": "lhx", "points": 4}, "parameters": [{"path": "seed", "min": 1, "max": 2}], "outcomes": [{"metric": "take_usd"}]'
+sw bad-metric '"outcomes": [{"metric": "take_usdd"}]'
+sw bad-point '"parameters": [{"path": "agents.tenants.arrivals_per_day", "values": [300, -5]}], "outcomes": [{"metric": "take_usd"}]'
+printf '{"name": "t", "base": "nowhere.json", "outcomes": [{"metric": "take_usd"}]}\n' >"$tmp/bad-base.json"
+for c in "bad-design|\$.design.type: unknown design \"lhx\" (did you mean \"lhs\"?)" \
+         "bad-metric|\$.outcomes[0].metric: \"take_usdd\" is not a column of metrics" \
+         "bad-base|\$.base: "; do
+    f=${c%%|*}
+    text=${c#*|}
+    for cmd in sweep validate; do
+        if [ $cmd = sweep ]; then set -- sweep "$tmp/$f.json" -o "$tmp/$f.db"
+        else set -- validate "$tmp/$f.json"; fi
+        if expect "$cmd: $f" 2 "$@" && one_line_error "$cmd: $f" "$tmp/$f.json" "$text"; then
+            if [ -e "$tmp/$f.db" ]; then bad "$cmd: $f" "left a database"; else ok "$cmd: $f"; fi
+        fi
+    done
+done
+# validate checks every point's scenario; sweep records such a point as failed runs instead
+if expect "validate: sweep with an invalid point" 2 validate "$tmp/bad-point.json" &&
+    one_line_error "validate: sweep with an invalid point" "$tmp/bad-point.json: point 1: " \
+        "arrivals_per_day"; then ok "validate: sweep with an invalid point"; fi
+if expect "validate: --set on a sweep" 2 validate "$tmp/bad-point.json" --set seed=3 &&
+    one_line_error "validate: --set on a sweep" "--set applies to scenarios"; then
+    ok "validate: --set on a sweep"; fi
+if expect "validate: good sweep" 0 validate "$root/$small" &&
+    grep -q 'valid sweep "small": grid design, 2 points x 3 replications = 6 runs, 2 outcomes' "$out"
+then ok "validate: good sweep"; else bad "validate: good sweep" "$(cat "$out")"; fi
+
+# a sweep, its summary, its resumption and the command that repeats one run
+if sweep_run "sweep: small" 0 sweep "$small" -o "$tmp/sw.db" -j 2 &&
+    grep -q "6 runs in .* on 2 threads: 6 complete, 0 failed" "$out" &&
+    [ "$(db_runs "$tmp/sw.db")" = "complete complete complete complete complete complete" ]
+then ok "sweep: small"; else bad "sweep: small" "$(cat "$out")"; fi
+if sweep_run "sweep: rerun skips complete runs" 0 sweep "$small" -o "$tmp/sw.db" &&
+    grep -q "0 runs in .*6 already complete (skipped)" "$out"
+then ok "sweep: rerun skips complete runs"; else bad "sweep: rerun skips complete runs" "$(cat "$out")"; fi
+if expect "summarize" 0 summarize "$tmp/sw.db" &&
+    grep -q 'outcome take_usd_sum (sum of take_usd):' "$out" &&
+    grep -q '  point 1 (arrivals=400): mean .*, 95 % CI \[.*\], sd .*, n 3' "$out" &&
+    [ "$("$python" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM summary WHERE n = 3").fetchone()[0])' "$tmp/sw.db")" = 4 ]
+then ok "summarize"; else bad "summarize" "$(head -5 "$out")"; fi
+cmd=$("$python" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT command FROM runs WHERE run_id = 5").fetchone()[0])' "$tmp/sw.db")
+case $cmd in "akashsim run tests/sweeps/../../scenarios/baseline.json -o run.db --seed 7 --replication 1 --set duration_days=3 --set agents.tenants.arrivals_per_day=400")
+    (cd "$root" && eval "\"$akashsim\" ${cmd#akashsim } --quiet" && mv run.db "$tmp/rep.db") >/dev/null 2>&1
+    same=$("$python" -c 'import sqlite3,sys
+a = sqlite3.connect(sys.argv[1]).execute("SELECT * FROM metrics WHERE run_id = 5 ORDER BY t_us").fetchall()
+b = sqlite3.connect(sys.argv[2]).execute("SELECT * FROM metrics ORDER BY t_us").fetchall()
+print(len(a) > 0 and [r[1:] for r in a] == [r[1:] for r in b])' "$tmp/sw.db" "$tmp/rep.db" 2>&1)
+    if [ "$same" = True ]; then ok "sweep: runs.command repeats the run"
+    else bad "sweep: runs.command repeats the run" "$same"; fi ;;
+*) bad "sweep: runs.command" "$cmd" ;;
+esac
+if expect "sweep: a file of another sweep" 2 sweep "$tmp/bad-point.json" -o "$tmp/sw.db" &&
+    one_line_error "sweep: a file of another sweep" "$tmp/sw.db: holds the sweep \"small\""
+then ok "sweep: a file of another sweep"; fi
+if expect "summarize: not a sweep" 2 summarize "$tmp/small.db" &&
+    one_line_error "summarize: not a sweep" "$tmp/small.db: holds no sweep"
+then ok "summarize: not a sweep"; fi
+if expect "summarize: no file" 2 summarize "$tmp/none.db" &&
+    one_line_error "summarize: no file" "$tmp/none.db: No such file or directory" &&
+    [ ! -e "$tmp/none.db" ]
+then ok "summarize: no file"; fi
+
+# failed runs: recorded, reported with their command, the others complete; exit 1
+if sweep_run "sweep: failed runs" 1 sweep "$tmp/bad-point.json" -o "$tmp/bp.db" &&
+    grep -q "run 2 (point 1, replication 0) failed: point 1: " "$err" &&
+    grep -q "  reproduce it alone: akashsim run .* --set agents.tenants.arrivals_per_day=-5" "$err" &&
+    grep -q "1 complete, 1 failed" "$out" && [ "$(db_runs "$tmp/bp.db")" = "complete failed" ]
+then ok "sweep: failed runs"; else bad "sweep: failed runs" "$(cat "$out")"; fi
+
+# shards and merge
+sweep_run "sweep: shard 1/2" 0 sweep "$small" -o "$tmp/s1.db" --shard 1/2 --quiet &&
+    sweep_run "sweep: shard 2/2" 0 sweep "$small" -o "$tmp/s2.db" --shard 2/2 --quiet &&
+    if expect "merge: two shards" 0 merge "$tmp/m.db" "$tmp/s1.db" "$tmp/s2.db" &&
+        grep -q "2 files into $tmp/m.db: 6 runs copied, 0 already there" "$out" &&
+        grep -q "the sweep has 6 of 6 runs complete, 0 failed, 0 not run" "$out"
+    then ok "merge: two shards"; else bad "merge: two shards" "$(cat "$out")"; fi
+if expect "merge: a sweep with another" 2 merge "$tmp/m2.db" "$tmp/s1.db" "$tmp/bp.db" &&
+    one_line_error "merge: a sweep with another" "$tmp/bp.db: holds another sweep"
+then ok "merge: a sweep with another"; fi
+if expect "merge: the output as input" 2 merge "$tmp/m.db" "$tmp/m.db" &&
+    one_line_error "merge: the output as input" "$tmp/m.db: is also the output"
+then ok "merge: the output as input"; fi
+if expect "merge: a missing input" 2 merge "$tmp/m3.db" "$tmp/nope.db" &&
+    one_line_error "merge: a missing input" "$tmp/nope.db: No such file or directory" &&
+    [ ! -e "$tmp/m3.db" ]
+then ok "merge: a missing input"; fi
+
+# the progress line, on a terminal only (util-linux script gives it one; `script` alone is the
+# function above)
+if command -v script >/dev/null 2>&1; then
+    (cd "$root" && command script -qec "\"$akashsim\" sweep $small -o \"$tmp/tty.db\" -j 1" /dev/null) \
+        >"$out" 2>&1
+    if grep -q "akashsim sweep: [0-9] of 6 runs done, 0 failed" "$out"; then
+        ok "sweep: progress on a terminal"
+    else bad "sweep: progress on a terminal" "$(tr '\r' '\n' <"$out" | head -3)"; fi
+    if grep -q "runs done" "$tmp/stderr"; then bad "sweep: no progress off a terminal" "found"
+    else ok "sweep: no progress off a terminal"; fi
+fi
+
+# SIGINT during a sweep: runs under way are dropped, complete ones kept; the rerun finishes
+sed "s/\"duration_days\": 3/\"duration_days\": 20/" "$root/$small" |
+    sed "s#\"../../scenarios/baseline.json\"#\"$baseline\"#" >"$tmp/long.json"
+"$akashsim" sweep "$tmp/long.json" -o "$tmp/long.db" -j 2 >"$out" 2>"$err" &
+pid=$!
+sleep 2
+kill -INT "$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+done_before=$("$python" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM runs WHERE status = '"'complete'"'").fetchone()[0])' "$tmp/long.db" 2>/dev/null)
+others=$("$python" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM runs WHERE status <> '"'complete'"'").fetchone()[0])' "$tmp/long.db" 2>/dev/null)
+if [ $rc -ne 130 ] && [ "$done_before" != 6 ]; then
+    bad "sweep: SIGINT" "exit status $rc, expected 130"
+elif [ "$others" != 0 ] || { [ $rc -eq 130 ] && ! grep -q "run the same command to resume" "$err"; }; then
+    bad "sweep: SIGINT" "runs not complete: $others"
+elif ! "$akashsim" sweep "$tmp/long.json" -o "$tmp/long.db" -j 2 >"$out" 2>"$err" ||
+    ! grep -q "$((6 - done_before)) complete, 0 failed, $done_before already complete" "$out"; then
+    bad "sweep: SIGINT" "resume: $(cat "$out")"
+else
+    ok "sweep: SIGINT keeps complete runs, the rerun finishes ($done_before before the signal)"
+fi
+
 # SIGTERM during a run: exit 130, the run recorded as failed ("interrupted"), never complete
 "$akashsim" run "$baseline" -o "$tmp/int.db" >"$out" 2>"$err" &
 pid=$!
