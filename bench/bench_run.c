@@ -44,7 +44,8 @@ static int one_run(const char *file, const char *db, int fd)
         return 1;
     }
     char *json = ak_scenario_json(sc);
-    ak_rec_run_info info = {sc->name, json, sc->seed, 0, -1, NULL, "akash-v1", "bench", 0};
+    ak_rec_run_info info = {.scenario_name = sc->name, .scenario_json = json, .seed = sc->seed,
+                            .point = -1, .rules = "akash-v1", .version = "bench"};
     int64_t run_id;
     ak_sim *sim;
     ak_sim_opts opts = {0, false, rec};

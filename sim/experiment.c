@@ -748,7 +748,10 @@ static int by_key_desc(const void *a, const void *b)
     return x->param < y->param ? -1 : x->param > y->param;
 }
 
-#define PRINT_ROWS 40 /* rows per outcome printed; the table has them all */
+/* rows per outcome printed; the table has them all. A sampled design's points are rarely read
+ * one by one: its ranking says more. */
+#define PRINT_ROWS_GRID 40
+#define PRINT_ROWS_SAMPLED 10
 
 int ak_exp_summarize(const char *path, FILE *f, char *why, size_t cap)
 {
@@ -861,6 +864,8 @@ int ak_exp_summarize(const char *path, FILE *f, char *why, size_t cap)
             fprintf(f, "):\n");
         }
         uint64_t row = 0, rows = (uint64_t)sw->npoints * nv;
+        const uint64_t print_rows =
+            sw->design == AK_SW_GRID ? PRINT_ROWS_GRID : PRINT_ROWS_SAMPLED;
         for (uint32_t p = 0; p < sw->npoints; p++) {
             char *pj = ak_sweep_point_json(sw, p);
             char *label = f ? point_label(sw, p) : NULL;
@@ -913,7 +918,7 @@ int ak_exp_summarize(const char *path, FILE *f, char *why, size_t cap)
                     status = dbfail(db, path, src, why, cap);
                     break;
                 }
-                if (!f || row >= PRINT_ROWS)
+                if (!f || row >= print_rows)
                     continue;
                 fprintf(f, "  point %u%s%s%s%s%s:", p, label[0] ? " (" : "", label,
                         label[0] ? ")" : "", sw->has_variants ? ", " : "",
@@ -941,9 +946,9 @@ int ak_exp_summarize(const char *path, FILE *f, char *why, size_t cap)
                 goto rollback;
             }
         }
-        if (f && rows > PRINT_ROWS)
+        if (f && rows > print_rows)
             fprintf(f, "  ... and %llu more rows: SELECT * FROM summary WHERE outcome = '%s'\n",
-                    (unsigned long long)(rows - PRINT_ROWS), oc->name);
+                    (unsigned long long)(rows - print_rows), oc->name);
 
         /* sensitivity over the points of a sampled design, from each point's mean */
         if (sw->design == AK_SW_GRID)

@@ -1206,6 +1206,21 @@ if command -v script >/dev/null 2>&1; then
     else ok "sweep: no progress off a terminal"; fi
 fi
 
+# the shipped sweeps validate (every point's scenario), and one share of the Monte Carlo runs
+for f in "$root"/scenarios/sweeps/*.json; do
+    n=$(basename "$f")
+    if expect "validate: shipped sweep $n" 0 validate "$f" && grep -q ": valid sweep" "$out"
+    then ok "validate: shipped sweep $n"; else bad "validate: shipped sweep $n" "$(cat "$err")"; fi
+done
+if sweep_run "sweep: validator-outage-mc, shard 1/16" 0 sweep scenarios/sweeps/validator-outage-mc.json \
+        -o "$tmp/vo.db" --shard 1/16 -j 2 &&
+    grep -q "3 runs in .*: 3 complete, 0 failed" "$out" &&
+    expect "summarize: validator-outage-mc, one shard" 0 summarize "$tmp/vo.db" &&
+    grep -q "48 runs: 3 complete, 0 failed, 45 not run" "$out" &&
+    grep -q "point 2 (outage_share=0.34): 1 (one replication, no interval)" "$out"
+then ok "sweep: validator-outage-mc, shard 1/16 (a 34 % outage halts the chain once)"
+else bad "sweep: validator-outage-mc, shard 1/16" "$(head -c 600 "$out")"; fi
+
 # SIGINT during a sweep: runs under way are dropped, complete ones kept; the rerun finishes
 sed "s/\"duration_days\": 3/\"duration_days\": 20/" "$root/$small" |
     sed "s#\"../../scenarios/baseline.json\"#\"$baseline\"#" >"$tmp/long.json"
