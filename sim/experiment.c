@@ -321,7 +321,8 @@ static int one_run(shared *sh, uint64_t i, bool *ok, char *msg, size_t cap)
                 fprintf(stderr,
                         "akashsim sweep: run %llu (point %u%s%s%s, replication %u) failed: %s\n"
                         "  reproduce it alone: %s\n",
-                        (unsigned long long)i + 1, run.point, sw->has_variants ? ", variant \"" : "",
+                        (unsigned long long)i + 1, run.point,
+                        sw->has_variants ? ", variant \"" : "",
                         sw->has_variants ? sw->variants[run.variant].name : "",
                         sw->has_variants ? "\"" : "", run.replication, msg, command);
             }
@@ -931,7 +932,8 @@ int ak_exp_summarize(const char *path, FILE *f, char *why, size_t cap)
                     fprintf(f, " mean %.6g, 95 %% CI [%.6g, %.6g], sd %.4g, n %u\n", ci.mean,
                             ci.lo, ci.hi, ci.sd, ci.n);
                 if (v > 0 && di.n >= 2)
-                    fprintf(f, "      minus \"%s\", paired: %+.6g, 95 %% CI [%+.6g, %+.6g], n %u%s\n",
+                    fprintf(f,
+                            "      minus \"%s\", paired: %+.6g, 95 %% CI [%+.6g, %+.6g], n %u%s\n",
                             sw->variants[0].name, di.mean, di.lo, di.hi, di.n,
                             di.lo > 0 || di.hi < 0 ? " (differs)" : "");
                 else if (v > 0 && di.n == 1)

@@ -173,8 +173,8 @@ START_TEST(same_rows_at_any_thread_count)
 {
     ak_sweep *sw = sweep_of("small", SMALL);
     char one[PATH_MAX], two[PATH_MAX];
-    ak_exp_result r1 = sweep_ok(sw, at(one, "j1.db"), (ak_exp_opts){.threads = 1});
-    ak_exp_result r2 = sweep_ok(sw, at(two, "j2.db"), (ak_exp_opts){.threads = 2});
+    ak_exp_result r1 = sweep_ok(sw, at(one, "sraatc-j1.db"), (ak_exp_opts){.threads = 1});
+    ak_exp_result r2 = sweep_ok(sw, at(two, "sraatc-j2.db"), (ak_exp_opts){.threads = 2});
     ck_assert_int_eq(r1.complete, 6);
     ck_assert_int_eq(r2.complete, 6);
     ck_assert_int_eq(r1.threads, 1);
@@ -198,15 +198,18 @@ START_TEST(shards_merged_match_one_run)
 {
     ak_sweep *sw = sweep_of("small", SMALL);
     char one[PATH_MAX], s1[PATH_MAX], s2[PATH_MAX], m[PATH_MAX], m2[PATH_MAX];
-    sweep_ok(sw, at(one, "one.db"), (ak_exp_opts){.threads = 2});
-    ak_exp_result a = sweep_ok(sw, at(s1, "s1.db"), (ak_exp_opts){.shard = 1, .nshards = 2});
-    ak_exp_result b = sweep_ok(sw, at(s2, "s2.db"), (ak_exp_opts){.shard = 2, .nshards = 2});
+    sweep_ok(sw, at(one, "smmor-one.db"), (ak_exp_opts){.threads = 2});
+    ak_exp_result a = sweep_ok(sw, at(s1, "smmor-s1.db"), (ak_exp_opts){.shard = 1,
+                                                                         .nshards = 2});
+    ak_exp_result b = sweep_ok(sw, at(s2, "smmor-s2.db"), (ak_exp_opts){.shard = 2,
+                                                                         .nshards = 2});
     ck_assert_int_eq(a.planned, 3);
     ck_assert_int_eq(b.planned, 3);
     ak_exp_merged mr;
     char why[1100];
     const char *ins[] = {s2, s1};
-    ck_assert_msg(ak_exp_merge(at(m, "m.db"), ins, 2, &mr, why, sizeof why) == 0, "%s", why);
+    ck_assert_msg(ak_exp_merge(at(m, "smmor-m.db"), ins, 2, &mr, why, sizeof why) == 0, "%s",
+                  why);
     ck_assert_int_eq(mr.copied, 6);
     ck_assert_int_eq(mr.complete, 6);
     ck_assert_int_eq(mr.missing, 0);
@@ -216,7 +219,8 @@ START_TEST(shards_merged_match_one_run)
     ck_assert_int_eq(mr.copied, 0);
     ck_assert_int_eq(mr.duplicates, 6);
     const char *all[] = {one, s1};
-    ck_assert_int_eq(ak_exp_merge(at(m2, "m2.db"), all, 2, &mr, why, sizeof why), 0);
+    ck_assert_int_eq(ak_exp_merge(at(m2, "smmor-m2.db"), all, 2, &mr, why, sizeof why),
+                     0);
     ck_assert_int_eq(mr.copied, 6);
     ck_assert_int_eq(mr.duplicates, 3);
     same_content(one, m2);
@@ -230,7 +234,7 @@ START_TEST(failed_run_recorded_and_sweep_goes_on)
                                    "\"values\": [300, -5]}], \"replications\": 2, "
                                    "\"outcomes\": [{\"metric\": \"take_usd\"}]");
     char out[PATH_MAX];
-    ak_exp_result r = sweep_ok(sw, at(out, "bad.db"), (ak_exp_opts){.threads = 2});
+    ak_exp_result r = sweep_ok(sw, at(out, "frrasgo-bad.db"), (ak_exp_opts){.threads = 2});
     ck_assert_int_eq(r.complete, 2);
     ck_assert_int_eq(r.failed, 2);
     sqlite3 *db = db_open(out);
@@ -256,10 +260,10 @@ START_TEST(resume_skips_complete_runs)
 {
     ak_sweep *sw = sweep_of("small", SMALL);
     char one[PATH_MAX], part[PATH_MAX];
-    sweep_ok(sw, at(one, "one.db"), (ak_exp_opts){.threads = 1});
+    sweep_ok(sw, at(one, "rscr-one.db"), (ak_exp_opts){.threads = 1});
     /* a stop before anything runs records nothing */
     volatile sig_atomic_t stop = 1;
-    ak_exp_result r = sweep_ok(sw, at(part, "part.db"), (ak_exp_opts){.stop = &stop});
+    ak_exp_result r = sweep_ok(sw, at(part, "rscr-part.db"), (ak_exp_opts){.stop = &stop});
     ck_assert_int_eq(r.abandoned, 6);
     sqlite3 *db = db_open(part);
     ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs"), 0);
@@ -281,7 +285,7 @@ START_TEST(other_files_refused)
     ak_sweep *other = sweep_of("small2", SMALL); /* another name: another definition */
     char out[PATH_MAX], plain[PATH_MAX], why[1100], want[PATH_MAX + 200];
     ak_exp_result r;
-    sweep_ok(sw, at(out, "s.db"), (ak_exp_opts){.shard = 1, .nshards = 3});
+    sweep_ok(sw, at(out, "ofr-s.db"), (ak_exp_opts){.shard = 1, .nshards = 3});
     ck_assert_int_eq(ak_exp_sweep(other, out, &(ak_exp_opts){.quiet = true}, &r, why, sizeof why),
                      AK_EINVAL);
     snprintf(want, sizeof want, "%s: holds the sweep \"small\" as it was defined when it began",
@@ -289,7 +293,7 @@ START_TEST(other_files_refused)
     ck_assert_msg(strncmp(why, want, strlen(want)) == 0, "%s", why);
     /* a file with runs of its own */
     ak_rec *rec;
-    ck_assert_int_eq(ak_rec_open(at(plain, "plain.db"), &rec, why, sizeof why), 0);
+    ck_assert_int_eq(ak_rec_open(at(plain, "ofr-plain.db"), &rec, why, sizeof why), 0);
     ck_assert_int_eq(ak_rec_begin_run(rec, &(ak_rec_run_info){.scenario_name = "x", .point = -1},
                                       NULL), 0);
     ck_assert_int_eq(ak_rec_end_run(rec, true, NULL, 0, 0, 0), 0);
@@ -308,12 +312,12 @@ START_TEST(other_files_refused)
     snprintf(want, sizeof want, "%s: is also the output; merge into a new file", out);
     ck_assert_str_eq(why, want);
     const char *p[] = {plain};
-    ck_assert_int_eq(ak_exp_merge(at(m, "m.db"), p, 1, &mr, why, sizeof why), AK_EINVAL);
+    ck_assert_int_eq(ak_exp_merge(at(m, "ofr-m.db"), p, 1, &mr, why, sizeof why), AK_EINVAL);
     snprintf(want, sizeof want, "%s: holds no sweep (akashsim merge combines the files of "
                                 "akashsim sweep --shard)", plain);
     ck_assert_str_eq(why, want);
     char o2[PATH_MAX];
-    sweep_ok(other, at(o2, "o2.db"), (ak_exp_opts){.shard = 1, .nshards = 3});
+    sweep_ok(other, at(o2, "ofr-o2.db"), (ak_exp_opts){.shard = 1, .nshards = 3});
     const char *two[] = {out, o2};
     ck_assert_int_eq(ak_exp_merge(m, two, 2, &mr, why, sizeof why), AK_EINVAL);
     snprintf(want, sizeof want, "%s: holds another sweep than the files before it (or the same "
@@ -322,7 +326,7 @@ START_TEST(other_files_refused)
     sqlite3 *db = db_open(m);
     ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs"), 2); /* the first input went in */
     sqlite3_close(db);
-    FILE *f = fopen(at(junk, "junk.db"), "w");
+    FILE *f = fopen(at(junk, "ofr-junk.db"), "w");
     ck_assert_ptr_nonnull(f);
     fputs("this is not a database, but it is long enough to have a header ......", f);
     fclose(f);
@@ -384,7 +388,7 @@ START_TEST(summary_matches_formulas)
                            "\"replications\": 4, \"outcomes\": [{\"metric\": "
                            "\"tenant_spend_usd\"}]");
     char out[PATH_MAX], why[1100];
-    sweep_ok(sw, at(out, "v.db"), (ak_exp_opts){.threads = 2});
+    sweep_ok(sw, at(out, "smf-v.db"), (ak_exp_opts){.threads = 2});
     FILE *sink = fopen("/dev/null", "w");
     ck_assert_msg(ak_exp_summarize(out, sink, why, sizeof why) == 0, "%s", why);
     fclose(sink);
@@ -439,7 +443,7 @@ START_TEST(sensitivity_ranks_the_parameter_that_matters)
                                       "\"arrivals\", \"min\": 100, \"max\": 500}], "
                                       "\"outcomes\": [{\"metric\": \"tenant_spend_usd\"}]");
     char out[PATH_MAX], why[1100];
-    ak_exp_result r = sweep_ok(sw, at(out, "mo.db"), (ak_exp_opts){.threads = 2});
+    ak_exp_result r = sweep_ok(sw, at(out, "srtptm-mo.db"), (ak_exp_opts){.threads = 2});
     ck_assert_int_eq(r.complete, 9);
     ck_assert_int_eq(ak_exp_summarize(out, NULL, why, sizeof why), 0);
     sqlite3 *db = db_open(out);
@@ -455,7 +459,7 @@ START_TEST(sensitivity_ranks_the_parameter_that_matters)
     sw = sweep_of("lhs", "\"design\": {\"type\": \"lhs\", \"points\": 6}, \"parameters\": [{\"path\": "
                          "\"agents.tenants.arrivals_per_day\", \"name\": \"arrivals\", \"min\": 100, "
                          "\"max\": 500}], \"outcomes\": [{\"metric\": \"tenant_spend_usd\"}]");
-    sweep_ok(sw, at(out, "lhs.db"), (ak_exp_opts){.threads = 2});
+    sweep_ok(sw, at(out, "srtptm-lhs.db"), (ak_exp_opts){.threads = 2});
     ck_assert_int_eq(ak_exp_summarize(out, NULL, why, sizeof why), 0);
     db = db_open(out);
     ck_assert_int_eq(q_int(db, "SELECT method = 'spearman' AND rank = 1 AND value > 0.7 AND n = 6 "
