@@ -173,9 +173,17 @@ static void read_param(jr *r, const cJSON *node, ak_sweep *sw, ak_sw_param *p)
             double count = floor((to - from) / step * (1 + 1e-12) + 1e-9) + 1;
             if (count > AK_SW_MAX_POINTS)
                 jr_fail(r, range, "%.0f values; at most %d", count, AK_SW_MAX_POINTS);
+            /* from + i x step carries rounding of the order of the range's largest
+             * magnitude, which 12 digits of a value much nearer zero would show (-0.3 + 3 x
+             * 0.1 = 5.6e-17): round to 12 significant digits of the range instead */
+            double mag = fmax(fabs(from), fabs(to));
+            double q = mag > 0 ? pow(10, floor(log10(mag)) - 11) : 0;
             p->values = must_alloc(r, (size_t)count, sizeof *p->values);
             for (uint32_t i = 0; i < (uint32_t)count; i++) {
-                if (!(p->values[i] = format_value(p->type, from + i * step, 12)))
+                double v = from + i * step;
+                if (q > 0)
+                    v = round(v / q) * q;
+                if (!(p->values[i] = format_value(p->type, v, 12)))
                     jr_fail(r, NULL, "out of memory");
                 p->nvalues++;
             }
