@@ -34,7 +34,8 @@ static char *format_value(ak_sw_type t, double v, int digits)
     char buf[64];
     switch (t) {
     case AK_SW_INTEGER:
-        snprintf(buf, sizeof buf, "%.0f", round(v));
+        /* + 0.0: round(-0.4) is -0, which "%.0f" writes with its sign */
+        snprintf(buf, sizeof buf, "%.0f", round(v) + 0.0);
         break;
     case AK_SW_DECIMAL: {
         int places = 0;
@@ -47,6 +48,10 @@ static char *format_value(ak_sw_type t, double v, int digits)
                 n--;
             if (buf[n - 1] == '.')
                 n--;
+        }
+        if (n == 3 && memcmp(buf, "\"-0", 3) == 0) { /* a negative value that rounds to 0 */
+            buf[1] = '0';
+            n = 2;
         }
         snprintf(buf + n, sizeof buf - (size_t)n, "\"");
         break;
