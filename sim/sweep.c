@@ -498,7 +498,11 @@ int ak_sweep_load(const char *path, ak_sweep **out, char *why, size_t cap)
     }
     cJSON *base = jr_parse(sw->base_path, sw->base_text, sw->base_len, AK_SC_MAX_FILE,
                            "a JSON scenario", why, cap);
-    if (!base) {
+    if (!base || !cJSON_IsObject(base)) {
+        if (base) /* as the scenario loader would say it, before every run fails with it */
+            snprintf(why, cap, "%s: $: expected an object, found %s", sw->base_path,
+                     jr_kind(base));
+        cJSON_Delete(base);
         ak_sweep_free(sw);
         return AK_EINVAL;
     }
