@@ -171,13 +171,18 @@ static void read_param(jr *r, const cJSON *node, ak_sweep *sw, ak_sw_param *p)
             jr_keys(r, range, rkeys);
             double from = jr_number(r, jr_req(r, range, "from"));
             double to = jr_number(r, jr_req(r, range, "to"));
-            double step = jr_req_ranged(r, range, "step", 0, true, INFINITY);
+            const cJSON *sn = jr_req(r, range, "step");
+            double step = jr_number(r, sn);
+            if (!(step > 0))
+                jr_fail(r, sn, "\"step\" (%g) must be above 0", step);
             if (to < from)
                 jr_fail(r, range, "\"to\" (%g) is below \"from\" (%g)", to, from);
             /* a step that lands on "to" up to rounding includes it */
             double count = floor((to - from) / step * (1 + 1e-12) + 1e-9) + 1;
-            if (count > AK_SW_MAX_POINTS)
+            if (count > AK_SW_MAX_POINTS && count < 1e15)
                 jr_fail(r, range, "%.0f values; at most %d", count, AK_SW_MAX_POINTS);
+            if (count > AK_SW_MAX_POINTS) /* not 300 digits, nor inf */
+                jr_fail(r, range, "10^15 values or more; at most %d", AK_SW_MAX_POINTS);
             /* from + i x step carries rounding of the order of the range's largest
              * magnitude, which 12 digits of a value much nearer zero would show (-0.3 + 3 x
              * 0.1 = 5.6e-17): round to 12 significant digits of the range instead */
