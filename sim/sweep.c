@@ -127,6 +127,12 @@ static bool set_has_path(char *const *sets, uint32_t n, const char *path)
     return false;
 }
 
+/* "an lhs design" (read "el-aitch-ess"), "a sobol design" */
+static const char *article(ak_sw_design d)
+{
+    return d == AK_SW_LHS ? "an" : "a";
+}
+
 static void read_param(jr *r, const cJSON *node, ak_sweep *sw, ak_sw_param *p)
 {
     static const char *const keys[] = {"path", "name", "values", "range", "min", "max", "scale",
@@ -202,8 +208,9 @@ static void read_param(jr *r, const cJSON *node, ak_sweep *sw, ak_sw_param *p)
     }
     if (values || range)
         jr_fail(r, values ? values : range,
-                "a %s design samples each parameter between \"min\" and \"max\"; \"values\" "
-                "and \"range\" are for a grid", ak_sw_design_names[sw->design]);
+                "%s %s design samples each parameter between \"min\" and \"max\"; "
+                "\"values\" and \"range\" are for a grid", article(sw->design),
+                ak_sw_design_names[sw->design]);
     p->min = jr_number(r, jr_req(r, node, "min"));
     p->max = jr_number(r, jr_req(r, node, "max"));
     if (!(p->max > p->min))
@@ -293,7 +300,7 @@ static void read_design(jr *r, const cJSON *node, ak_sweep *sw, const cJSON *par
         return;
     }
     if (jr_len(params) == 0)
-        jr_fail(r, node, "a %s design needs at least one parameter", dn);
+        jr_fail(r, node, "%s %s design needs at least one parameter", article(sw->design), dn);
     if (sw->design == AK_SW_MORRIS) {
         if (pn)
             jr_fail(r, pn, "a morris design has trajectories x (parameters + 1) points: give "
