@@ -218,6 +218,9 @@ static void read_param(jr *r, const cJSON *node, ak_sweep *sw, ak_sw_param *p)
                 p->min);
     const cJSON *sn = jr_opt(node, "scale");
     p->log = sn && jr_one_of(r, sn, "scale", scale_names) == 1;
+    if (p->type == AK_SW_INTEGER && ceil(p->min) > floor(p->max))
+        jr_fail(r, node, "no integer lies between \"min\" (%g) and \"max\" (%g)", p->min,
+                p->max);
     if (p->log && p->min <= 0)
         jr_fail(r, jr_req(r, node, "min"), "a log scale needs \"min\" above 0");
 }
@@ -588,6 +591,17 @@ char *ak_sweep_value(const ak_sweep *sw, uint32_t point, uint32_t j)
         return strdup(p->values[rest % p->nvalues]);
     }
     double u = sw->unit[(size_t)point * sw->nparams + j];
+    if (p->type == AK_SW_INTEGER) {
+        /* the integers lo..hi inside the box, each an equal share of [0,1] (rounding a
+         * continuous draw would give the two ends half a share each) */
+        double lo = ceil(p->min), hi = floor(p->max), v;
+        if (p->log)
+            v = round(exp(log(p->min) + u * (log(p->max) - log(p->min))));
+        else
+            v = floor(lo + u * (hi - lo + 1));
+        v = v < lo ? lo : v > hi ? hi : v;
+        return format_value(p->type, v, 6);
+    }
     double v = p->log ? exp(log(p->min) + u * (log(p->max) - log(p->min)))
                       : p->min + u * (p->max - p->min);
     if (v > p->max) /* rounding of exp/log at u = 1 */

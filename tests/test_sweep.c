@@ -556,6 +556,32 @@ START_TEST(sampled_designs_stay_in_their_boxes)
 }
 END_TEST
 
+/* Sampled integers: each integer of the box an equal share (an LHS of 400 points over 0..3
+ * puts exactly 100 on each), none outside it; a box with no integer is refused. */
+START_TEST(sampled_integers_share_equally)
+{
+    ak_sweep *sw = must_parse("{'name': 's', 'base': 'b.json', 'design': {'type': 'lhs', "
+                              "'points': 400}, 'parameters': [{'path': 'n', 'min': -0.5, "
+                              "'max': 3.7, 'type': 'integer'}], 'outcomes': [{'metric': "
+                              "'take_usd'}]}");
+    int count[4] = {0};
+    for (uint32_t p = 0; p < sw->npoints; p++) {
+        char *v = ak_sweep_value(sw, p, 0);
+        int n = atoi(v);
+        ck_assert_msg(n >= 0 && n <= 3, "point %u: %s outside 0..3", p, v);
+        count[n]++;
+        free(v);
+    }
+    for (int i = 0; i < 4; i++)
+        ck_assert_msg(count[i] == 100, "%d drawn %d times of 400", i, count[i]);
+    ak_sweep_free(sw);
+    ERR("{'name': 's', 'base': 'b.json', 'design': {'type': 'random', 'points': 4}, "
+        "'parameters': [{'path': 'n', 'min': 0.2, 'max': 0.7, 'type': 'integer'}], "
+        "'outcomes': [{'metric': 'take_usd'}]}",
+        "$.parameters[0]: no integer lies between \"min\" (0.2) and \"max\" (0.7)");
+}
+END_TEST
+
 START_TEST(sobol_known_points)
 {
     /* GSL's sequence with the origin put back (sim/design.h) */
@@ -1414,6 +1440,7 @@ int main(void)
     tcase_add_test(tc, runs_are_point_major);
     tcase_add_test(tc, seeds_without_common_random_numbers);
     tcase_add_test(tc, sampled_designs_stay_in_their_boxes);
+    tcase_add_test(tc, sampled_integers_share_equally);
     tcase_add_test(tc, sobol_known_points);
     tcase_add_test(tc, log_scale_spreads_decades);
     tcase_add_test(tc, morris_moves_one_parameter_at_a_time);
