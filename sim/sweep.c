@@ -67,6 +67,12 @@ static char *format_value(ak_sw_type t, double v, int digits)
 
 /* ---- reading ---- */
 
+/* A run's scenario seed comes from the sweep (its seed, the point without common random
+ * numbers); a "seed" set another way would be overridden without a word. */
+#define SEED_OWN                                                                               \
+    "the sweep sets every run's seed from its own \"seed\" (and the replication); "            \
+    "set that instead, or add replications"
+
 /* Every allocation is stored in sw before anything can fail, so ak_sweep_free after a longjmp
  * frees it all. */
 static void *must_alloc(jr *r, size_t n, size_t size)
@@ -98,6 +104,8 @@ static void read_sets(jr *r, const cJSON *obj, char ***sets, uint32_t *n)
     cJSON_ArrayForEach(v, obj) {
         if (!v->string[0])
             jr_fail(r, v, "empty path");
+        if (strcmp(v->string, "seed") == 0)
+            jr_fail(r, v, "%s", SEED_OWN);
         char *json = must_print(r, v);
         size_t len = strlen(v->string) + 1 + strlen(json) + 1;
         char *s = malloc(len);
@@ -142,6 +150,8 @@ static void read_param(jr *r, const cJSON *node, ak_sweep *sw, ak_sw_param *p)
     p->path = jr_string(r, jr_req(r, node, "path"), &len);
     if (!len)
         jr_fail(r, jr_req(r, node, "path"), "empty path");
+    if (strcmp(p->path, "seed") == 0)
+        jr_fail(r, jr_req(r, node, "path"), "%s", SEED_OWN);
     p->name = p->path;
     if (jr_opt(node, "name")) {
         p->name = jr_string(r, jr_opt(node, "name"), &len);

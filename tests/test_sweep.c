@@ -1120,6 +1120,12 @@ START_TEST(parameter_errors)
     ERR(SW("'parameters': [{'path': 'a', 'values': [1, 2], 'type': 'integer'}], "),
         "$.parameters[0].type: \"type\" applies to \"range\" and sampled values; listed values "
         "are written as they are");
+    ERR(SW("'parameters': [{'path': 'seed', 'values': [1, 2]}], "),
+        "$.parameters[0].path: the sweep sets every run's seed from its own \"seed\" (and the "
+        "replication); set that instead, or add replications");
+    ERR(SW("'set': {'seed': 3}, "),
+        "$.set.seed: the sweep sets every run's seed from its own \"seed\" (and the "
+        "replication); set that instead, or add replications");
     ERR(SW("'parameters': [{'path': 'a', 'values': []}], "),
         "$.parameters[0].values: expected 1 to 100000 values");
     ERR(SW("'parameters': [{'path': 'a', 'values': 3}], "),
