@@ -1,6 +1,7 @@
 /*
  * sim/design.c: designs on the unit cube for sweeps (see design.h): random points, Latin
- * hypercubes, Sobol' points from GSL with the origin restored, and Morris trajectories.
+ * hypercubes, Sobol' points from GSL with the origin restored, Saltelli's design for Sobol'
+ * indices, and Morris trajectories.
  */
 #include "design.h"
 
@@ -87,6 +88,41 @@ int ak_design_sobol(uint32_t n, uint32_t k, double *x)
         if (gsl_qrng_get(q, x + (size_t)i * k) != 0) {
             status = AK_EINVARIANT;
             break;
+        }
+    }
+    gsl_qrng_free(q);
+    return status;
+}
+
+int ak_design_saltelli(uint32_t n, uint32_t k, double *x)
+{
+    if (!x || n == 0 || k == 0 || k > AK_DESIGN_SALTELLI_MAX_K || n > AK_DESIGN_SALTELLI_MAX_N)
+        return AK_EINVAL;
+    const size_t per = (size_t)k + 2; /* points per base sample */
+    if (!fits((uint64_t)n * per, k))
+        return AK_EINVAL;
+    gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, 2 * k);
+    if (!q)
+        return AK_ENOMEM;
+    /* GSL's first point is point 1 (it skips the origin), which is what A_0 and B_0 take. */
+    double ab[2 * AK_DESIGN_SALTELLI_MAX_K];
+    int status = 0;
+    for (uint32_t j = 0; j < n; j++) {
+        /* GSL fails only past 2^30 - 1 points, which the bound on n excludes. */
+        if (gsl_qrng_get(q, ab) != 0) {
+            status = AK_EINVARIANT;
+            break;
+        }
+        const double *a = ab, *b = ab + k;
+        double *row = x + (size_t)j * per * k;
+        for (uint32_t c = 0; c < k; c++) {
+            row[c] = a[c];
+            row[k + c] = b[c];
+        }
+        for (uint32_t i = 0; i < k; i++) {
+            double *p = row + (2 + (size_t)i) * k;
+            for (uint32_t c = 0; c < k; c++)
+                p[c] = c == i ? b[c] : a[c];
         }
     }
     gsl_qrng_free(q);

@@ -1,14 +1,16 @@
 /*
  * sim/design.h: experimental designs on the unit cube [0,1]^k, for parameter sweeps and
- * sensitivity analysis (issue 6): points drawn at random, Latin hypercubes, Sobol' sequences
- * and Morris's elementary-effects trajectories. A sweep maps each factor's [0,1] onto the range
- * of the parameter it varies; sim/stats.h summarises the outputs.
+ * sensitivity analysis (issue 6): points drawn at random, Latin hypercubes, Sobol' sequences,
+ * Saltelli's design for Sobol' indices and Morris's elementary-effects trajectories. A sweep
+ * maps each factor's [0,1] onto the range of the parameter it varies; sim/stats.h summarises
+ * the outputs.
  *
- * Every design writes n points of k factors row-major into caller memory,
- * x[i*k + j] = factor j of point i, and writes it only on success: every argument is checked
- * before the first value is written. Nothing here keeps state between calls, allocates for the
- * caller, or reads the clock; the random designs draw from the gsl_rng they are given only, in
- * the order each contract states, so a design is reproducible from its stream (sim/rng.h).
+ * Every design writes its points of k factors row-major into caller memory (n points, or as
+ * many as its contract says), x[i*k + j] = factor j of point i, and writes them only on
+ * success: every argument is checked before the first value is written. Nothing here keeps
+ * state between calls, allocates for the caller, or reads the clock; the random designs draw
+ * from the gsl_rng they are given only, in the order each contract states, so a design is
+ * reproducible from its stream (sim/rng.h).
  *
  * The random designs draw integers with gsl_rng_uniform_int, so they need a generator whose
  * range (gsl_rng_max - gsl_rng_min) is at least the largest integer they draw (n for
@@ -60,6 +62,36 @@ int ak_design_lhs(gsl_rng *r, uint32_t n, uint32_t k, double *x);
  * k > AK_DESIGN_SOBOL_MAX_K or n > AK_DESIGN_SOBOL_MAX_N; AK_ENOMEM when GSL cannot allocate
  * its generator (x untouched). */
 int ak_design_sobol(uint32_t n, uint32_t k, double *x);
+
+/* The largest k of ak_design_saltelli: its base matrices take 2k dimensions of the Sobol'
+ * sequence, and GSL's goes to AK_DESIGN_SOBOL_MAX_K = 40. */
+#define AK_DESIGN_SALTELLI_MAX_K 20
+/* The largest n of ak_design_saltelli: points 1..n of GSL's sequence, which has 2^30 - 1 after
+ * the origin. */
+#define AK_DESIGN_SALTELLI_MAX_N (AK_DESIGN_SOBOL_MAX_N - 1)
+
+/* Saltelli's design for first-order and total Sobol' indices (Saltelli et al. 2010, "Variance
+ * based sensitivity analysis of model output", Comput. Phys. Commun. 181; ak_stats_sobol in
+ * sim/stats.h estimates them from its outputs). Base matrices A and B (n x k each) come from
+ * points 1..n of the 2k-dimensional Sobol' sequence (GSL's points, skipping the all-zeros
+ * point 0 of ak_design_sobol: A_j is the first k coordinates of point j + 1, B_j the last k),
+ * and for each factor i the matrix AB_i is A with column i taken from B. The origin is skipped
+ * because A_0 = B_0 would make sample 0 useless (every AB_i,0 equals A_0); the points are then
+ * those of ak_design_sobol(n + 1, 2k) after its first, bit for bit.
+ *
+ * x receives n (k + 2) points of k coordinates, row-major, grouped by base sample: for sample
+ * j, point j(k+2) is A_j, point j(k+2)+1 is B_j, and point j(k+2)+2+i is AB_i,j, that is
+ *     x[(j(k+2) + p) k + c] = A[j][c] (p = 0), B[j][c] (p = 1), and for p = 2 + i,
+ *                             B[j][c] if c == i else A[j][c].
+ * Grouping by sample keeps each sample's k + 2 runs together, so the first m samples are
+ * exactly ak_design_saltelli(m, k): a sweep cut short still leaves a design.
+ * Use n a power of 2 (the balance ak_design_sobol describes holds for points 0..2^m - 1, so
+ * points 1..2^m miss it by one point; the estimates do not need it). Values lie in (0, 1) on a
+ * 2^-30 grid. Deterministic: no random stream.
+ * Returns 0; AK_EINVAL for a NULL x, n or k 0, k > AK_DESIGN_SALTELLI_MAX_K,
+ * n > AK_DESIGN_SALTELLI_MAX_N, or n (k + 2) k doubles beyond the address range; AK_ENOMEM
+ * when GSL cannot allocate its generator. x is written only on success. */
+int ak_design_saltelli(uint32_t n, uint32_t k, double *x);
 
 /* Morris's elementary-effects design (Morris 1991), with trajectories started at random
  * levels as in Campolongo, Cariboni and Saltelli (2007): `trajectories` trajectories of k + 1

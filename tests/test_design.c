@@ -2,8 +2,10 @@
  * tests/test_design.c: designs on the unit cube (sim/design.h): random points (range, the draw
  * order, reproducibility), Latin hypercubes (one point per stratum in every factor, also when
  * every uniform is the largest double below 1), Sobol' points (the published first points in
- * two dimensions, the origin GSL skips, balance of every power-of-2 prefix, the limits), and
- * Morris trajectories (grid, one move per factor by +/-delta, reproducibility, refusals).
+ * two dimensions, the origin GSL skips, balance of every power-of-2 prefix, the limits),
+ * Saltelli designs (A and B as the halves of Sobol' points 1..n, AB_i as A with B's column i,
+ * prefixes, the limits) and Morris trajectories (grid, one move per factor by +/-delta,
+ * reproducibility, refusals).
  *
  * The Sobol' points in two dimensions were derived by hand from the direction numbers of the
  * first two dimensions (v_i = 2^-i, and v_i = m_i 2^-i with m = 1, 3, 5, 15, ... from the
@@ -339,6 +341,83 @@ START_TEST(sobol_limits)
 }
 END_TEST
 
+/* ---- Saltelli ---- */
+
+/* Point p of base sample j of a Saltelli design of k factors. */
+static const double *saltelli_point(const double *x, uint32_t k, uint32_t j, uint32_t p)
+{
+    return x + ((size_t)j * (k + 2) + p) * k;
+}
+
+static const uint32_t saltelli_k[] = {1, 3, AK_DESIGN_SALTELLI_MAX_K};
+
+START_TEST(saltelli_layout)
+{
+    enum { N = 64 };
+    const uint32_t k = saltelli_k[_i];
+    double *x = doubles((size_t)N * (k + 2) * k), *sob = doubles((size_t)(N + 1) * 2 * k);
+    ck_assert_int_eq(ak_design_saltelli(N, k, x), 0);
+    ck_assert_int_eq(ak_design_sobol(N + 1, 2 * k, sob), 0);
+    for (uint32_t j = 0; j < N; j++) {
+        /* A_j and B_j: the two halves of Sobol' point j + 1, exactly. */
+        const double *s = sob + (size_t)(j + 1) * 2 * k;
+        const double *a = saltelli_point(x, k, j, 0), *b = saltelli_point(x, k, j, 1);
+        for (uint32_t c = 0; c < k; c++) {
+            CHECK(a[c] == s[c], "k %u sample %u: A column %u", k, j, c);
+            CHECK(b[c] == s[k + c], "k %u sample %u: B column %u", k, j, c);
+            CHECK(a[c] > 0 && a[c] < 1 && b[c] > 0 && b[c] < 1, "k %u sample %u: range", k, j);
+        }
+        /* AB_i,j: A_j with column i from B_j. */
+        for (uint32_t i = 0; i < k; i++) {
+            const double *ab = saltelli_point(x, k, j, 2 + i);
+            for (uint32_t c = 0; c < k; c++)
+                CHECK(ab[c] == (c == i ? b[c] : a[c]), "k %u sample %u: AB_%u column %u", k,
+                      j, i, c);
+        }
+    }
+    /* The first samples are the design of fewer samples (design.h). */
+    double *few = doubles((size_t)5 * (k + 2) * k);
+    ck_assert_int_eq(ak_design_saltelli(5, k, few), 0);
+    ck_assert_mem_eq(few, x, sizeof(double) * 5 * (k + 2) * k);
+    free(few);
+    free(sob);
+    free(x);
+}
+END_TEST
+
+START_TEST(saltelli_first_points)
+{
+    /* k = 1: the 2-dimensional Sobol' points 1 and 2 of sobol_published_points, (0.5, 0.5) and
+     * (0.75, 0.25), as A, B and AB_0 = B. */
+    double x[6];
+    ck_assert_int_eq(ak_design_saltelli(2, 1, x), 0);
+    static const double want[] = {0.5, 0.5, 0.5, 0.75, 0.25, 0.25};
+    for (size_t i = 0; i < 6; i++)
+        ck_assert_msg(x[i] == want[i], "x[%zu] = %g", i, x[i]);
+}
+END_TEST
+
+START_TEST(saltelli_limits)
+{
+    double x[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
+    ck_assert_uint_eq(AK_DESIGN_SALTELLI_MAX_K, 20);
+    ck_assert_int_eq(ak_design_saltelli(1, AK_DESIGN_SALTELLI_MAX_K + 1, x), AK_EINVAL);
+    ck_assert_int_eq(ak_design_saltelli(1, UINT32_MAX, x), AK_EINVAL);
+    ck_assert_int_eq(ak_design_saltelli(0, 1, x), AK_EINVAL);
+    ck_assert_int_eq(ak_design_saltelli(1, 0, x), AK_EINVAL);
+    ck_assert_int_eq(ak_design_saltelli(1, 1, NULL), AK_EINVAL);
+    ck_assert_int_eq(ak_design_saltelli(AK_DESIGN_SALTELLI_MAX_N + 1, 1, x), AK_EINVAL);
+    for (size_t i = 0; i < 8; i++)
+        ck_assert(x[i] == -1);
+    /* The largest k is accepted: one sample is 22 points of 20 coordinates. */
+    double *big = doubles(22 * 20);
+    ck_assert_int_eq(ak_design_saltelli(1, AK_DESIGN_SALTELLI_MAX_K, big), 0);
+    for (size_t i = 0; i < 22 * 20; i++)
+        ck_assert(big[i] == 0.5); /* point 1 is 0.5 in every dimension */
+    free(big);
+}
+END_TEST
+
 /* ---- Morris ---- */
 
 static const uint32_t morris_levels[] = {2, 4, 6, 8};
@@ -484,6 +563,9 @@ int main(void)
     tcase_add_test(tc, sobol_published_points);
     tcase_add_test(tc, sobol_balanced_prefixes);
     tcase_add_test(tc, sobol_limits);
+    tcase_add_loop_test(tc, saltelli_layout, 0, 3);
+    tcase_add_test(tc, saltelli_first_points);
+    tcase_add_test(tc, saltelli_limits);
     tcase_add_loop_test(tc, morris_trajectories, 0, 4);
     tcase_add_test(tc, morris_reproducible);
     tcase_add_test(tc, morris_refusals);
