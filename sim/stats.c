@@ -1,6 +1,7 @@
 /*
  * sim/stats.c: summaries of a sweep's outputs (see stats.h): means with Student-t intervals,
- * Morris's elementary-effects measures, and Spearman's rank correlation.
+ * Morris's elementary-effects measures, Sobol' indices from Saltelli's design, and Spearman's
+ * rank correlation.
  */
 #include "stats.h"
 
@@ -27,12 +28,19 @@ static double moments_mean(const moments *m)
     return m->n ? m->sum / (double)m->n : NAN;
 }
 
-static double moments_sd(const moments *m)
+/* The sample variance (n - 1), NaN when n < 2. Rounding can leave a tiny negative for equal
+ * values, which is 0. */
+static double moments_var(const moments *m)
 {
     if (m->n < 2)
         return NAN;
     double var = (m->dev2 - m->dev * m->dev / (double)m->n) / (double)(m->n - 1);
-    return var > 0 ? sqrt(var) : 0; /* rounding can leave a tiny negative for equal values */
+    return var > 0 ? var : 0;
+}
+
+static double moments_sd(const moments *m)
+{
+    return sqrt(moments_var(m));
 }
 
 int ak_stats_mean_ci(const double *y, size_t n, double level, ak_stats_ci *out)
@@ -125,6 +133,77 @@ int ak_stats_morris(const double *y, uint32_t trajectories, uint32_t k, const ui
     for (uint32_t j = 0; j < k; j++) {
         ak_stats_effects *o = &out[j];
         o->sigma = o->n >= 2 ? sqrt(o->sigma / (o->n - 1)) : NAN;
+    }
+    return 0;
+}
+
+/* Whether base sample j of a Saltelli design (per = k + 2 outputs from yj) has no failed run. */
+static int sample_ok(const double *yj, size_t per)
+{
+    for (size_t p = 0; p < per; p++) {
+        if (isnan(yj[p]))
+            return 0;
+    }
+    return 1;
+}
+
+int ak_stats_sobol(const double *y, uint32_t n, uint32_t k, double *s1, double *st,
+                   uint32_t *used)
+{
+    if (!y || !s1 || !st || !used || n == 0 || k == 0)
+        return AK_EINVAL;
+    /* y has n (k + 2) values, so the count is addressable; these guard a 32-bit size_t. */
+    const size_t per = (size_t)k + 2;
+    if (per < k || (uint64_t)n * per > SIZE_MAX / sizeof(double))
+        return AK_EINVAL;
+    /* Pass 1: the samples used, the mean f0 of their f(A) and f(B), and whether those vary.
+     * Equal values must give V = 0 exactly, but f0 = sum / 2m need not round back to their
+     * value, and over some 10^5 samples it misses by enough that the two-pass variance keeps
+     * a tiny positive residue, which would turn 0 / 0 into 0. */
+    moments m = {0};
+    uint32_t count = 0;
+    double first = NAN;
+    int varies = 0;
+    for (uint32_t j = 0; j < n; j++) {
+        const double *yj = y + (size_t)j * per;
+        if (!sample_ok(yj, per))
+            continue;
+        if (count++ == 0)
+            first = yj[0];
+        varies |= yj[0] != first || yj[1] != first;
+        m.n += 2;
+        m.sum += yj[0] + yj[1];
+    }
+    *used = count;
+    for (uint32_t i = 0; i < k; i++)
+        s1[i] = st[i] = 0;
+    const double f0 = moments_mean(&m);
+    /* Pass 2: V from deviations from f0 (corrected two-pass, as for ak_stats_mean_ci, so an
+     * output far from 0 keeps its variance), and the indices' sums. Centring f(B_j) on f0
+     * takes the offset out of S_i's products in the same way (stats.h says why). */
+    const int defined = count >= 2 && varies;
+    for (uint32_t j = 0; defined && j < n; j++) {
+        const double *yj = y + (size_t)j * per;
+        if (!sample_ok(yj, per))
+            continue;
+        const double fa = yj[0], fb = yj[1] - f0;
+        const double da = fa - f0;
+        m.dev += da + fb;
+        m.dev2 += da * da + fb * fb;
+        for (uint32_t i = 0; i < k; i++) {
+            const double d = yj[2 + (size_t)i] - fa;
+            s1[i] += fb * d;
+            st[i] += d * d;
+        }
+    }
+    const double v = defined ? moments_var(&m) : NAN;
+    for (uint32_t i = 0; i < k; i++) {
+        if (!(v > 0)) {
+            s1[i] = st[i] = NAN;
+        } else {
+            s1[i] = s1[i] / count / v;
+            st[i] = st[i] / (2.0 * count) / v;
+        }
     }
     return 0;
 }

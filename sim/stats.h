@@ -1,8 +1,9 @@
 /*
  * sim/stats.h: statistics of a sweep's outputs (issue 6): the mean of an output over Monte
  * Carlo replications with its Student-t confidence interval, Morris's elementary-effects
- * measures over a design from ak_design_morris (sim/design.h), and Spearman's rank correlation
- * of an output with a factor.
+ * measures over a design from ak_design_morris (sim/design.h), first-order and total Sobol'
+ * indices over a design from ak_design_saltelli, and Spearman's rank correlation of an output
+ * with a factor.
  *
  * A NaN output is a failed or missing run: every function here skips it (and says how), so a
  * sweep can record NaN for a run that failed and still summarise the rest. Infinities are
@@ -58,6 +59,29 @@ typedef struct ak_stats_morris {
  * success. */
 int ak_stats_morris(const double *y, uint32_t trajectories, uint32_t k, const uint32_t *factor,
                     const double *step, ak_stats_effects *out);
+
+/* First-order and total Sobol' indices of k factors from the outputs y of the design made by
+ * ak_design_saltelli (same n and k; y has n (k + 2) values in the design's order: y[j(k+2)] is
+ * f(A_j), y[j(k+2)+1] is f(B_j), y[j(k+2)+2+i] is f(AB_i,j)). Over the m base samples used,
+ * with f0 the mean and V the sample variance (2m - 1 denominator) of their 2m values f(A_j)
+ * and f(B_j) together:
+ *   s1[i] = S_i  = (1/m) sum_j (f(B_j) - f0) (f(AB_i,j) - f(A_j)) / V   (Saltelli 2010, (b))
+ *   st[i] = ST_i = (1/(2m)) sum_j (f(A_j) - f(AB_i,j))^2 / V            (Jansen 1999)
+ * Saltelli's (b) multiplies by f(B_j) itself; it is applied here to the output less f0, which
+ * changes nothing in expectation (f(AB_i,j) - f(A_j) has mean 0) but takes the output's
+ * offset out of S_i: with the raw product the noise grows as |mean| / sd of the output, some
+ * 10^6 times for a balance near 1e12 with a spread near 1e6. Both estimators are then
+ * unchanged, up to rounding, when a constant is added to y or y is scaled by a nonzero
+ * constant. S_i can come out slightly negative, or above ST_i, by its estimation error.
+ * A base sample j with any NaN among its k + 2 outputs (a failed run) is left out of every
+ * index, V and f0 included; *used receives m, the number of samples used. s1 and st get k
+ * values each, all NaN when m < 2 or V is 0 (all those f(A) and f(B) equal, or differences so
+ * small that their squares underflow). Infinite outputs propagate as IEEE arithmetic makes
+ * them (into NaN indices, as a rule).
+ * Returns 0, or AK_EINVAL for a NULL pointer, n or k 0, or n (k + 2) values beyond the address
+ * range. s1, st and *used are written only on success. */
+int ak_stats_sobol(const double *y, uint32_t n, uint32_t k, double *s1, double *st,
+                   uint32_t *used);
 
 /* Spearman's rank correlation of the pairs (x[i*stride_x], y[i]) for i < n where neither is
  * NaN: Pearson's correlation of their ranks, ties getting the average of the ranks they span

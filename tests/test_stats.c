@@ -2,9 +2,11 @@
  * tests/test_stats.c: statistics of sweeps (sim/stats.h): means with Student-t intervals
  * (a hand-computed example, NaN skipping, n = 0, 1, zero spread, accuracy far from 0,
  * refusals), Morris measures (a hand-computed design, linear and interacting outputs on
- * ak_design_morris designs, failed runs, refusals) and Spearman's rank correlation (monotone
+ * ak_design_morris designs, failed runs, refusals), Spearman's rank correlation (monotone
  * relations, hand-computed examples with ties, NaN pairs, strides, degenerate inputs, and the
- * no-ties formula as an independent check).
+ * no-ties formula as an independent check), and Sobol' indices on Saltelli designs (Ishigami's
+ * function against its analytic indices, a linear output, offset and scale, failed runs
+ * dropping exactly their sample, constant outputs, a hand example, refusals).
  *
  * Hand computations, kept here so the numbers can be checked:
  *   y = 1..5: mean 3, sd = sqrt(10/4) = 1.5811388300841898; t_{0.975, 4} = 2.7764451051977987
@@ -283,6 +285,221 @@ START_TEST(morris_refusals)
 }
 END_TEST
 
+/* ---- Sobol' indices ---- */
+
+enum { SN = 1 << 13, SK = 3 }; /* base samples and factors (Ishigami's 3) */
+
+/* Outputs of f at a Saltelli design of n samples and k factors, into a fresh array. */
+static double *saltelli_outputs(uint32_t n, uint32_t k, double (*f)(const double *u))
+{
+    const size_t points = (size_t)n * (k + 2);
+    double *x = malloc(points * k * sizeof *x), *y = malloc(points * sizeof *y);
+    ck_assert_ptr_nonnull(x);
+    ck_assert_ptr_nonnull(y);
+    ck_assert_int_eq(ak_design_saltelli(n, k, x), 0);
+    for (size_t p = 0; p < points; p++)
+        y[p] = f(x + p * k);
+    free(x);
+    return y;
+}
+
+/* Ishigami and Homma's function (a = 7, b = 0.1) on [-pi, pi]^3 from the unit cube. */
+static double ishigami(const double *u)
+{
+    double x1 = -M_PI + 2 * M_PI * u[0], x2 = -M_PI + 2 * M_PI * u[1];
+    double x3 = -M_PI + 2 * M_PI * u[2], s2 = sin(x2);
+    return sin(x1) + 7 * s2 * s2 + 0.1 * pow(x3, 4) * sin(x1);
+}
+
+START_TEST(sobol_ishigami)
+{
+    /* Analytic indices (Sobol' and Levitan 1999; Saltelli et al. 2010 use the same function),
+     * with D = a^2/8 + b pi^4/5 + b^2 pi^8/18 + 1/2 = 13.844587940719254:
+     *   D1 = (1 + b pi^4/5)^2 / 2 = 4.345888023894163, D2 = a^2/8 = 6.125, D3 = 0,
+     *   D13 = b^2 pi^8 (1/18 - 1/50) = 3.373699916825092, the only interaction;
+     *   S = (D1, D2, 0) / D = (0.3139052, 0.4424111, 0),
+     *   ST = (D1 + D13, D2, D13) / D = (0.5575889, 0.4424111, 0.2436837). */
+    static const double s_want[SK] = {0.31390519114781146, 0.4424111447900409, 0};
+    static const double st_want[SK] = {0.5575888552099592, 0.4424111447900409,
+                                      0.2436836640621477};
+    double *y = saltelli_outputs(SN, SK, ishigami);
+    double s1[SK], st[SK];
+    uint32_t used = 0;
+    ck_assert_int_eq(ak_stats_sobol(y, SN, SK, s1, st, &used), 0);
+    ck_assert_uint_eq(used, SN);
+    for (size_t i = 0; i < SK; i++) {
+        ck_assert_double_eq_tol(s1[i], s_want[i], 0.005);
+        ck_assert_double_eq_tol(st[i], st_want[i], 0.005);
+    }
+    free(y);
+}
+END_TEST
+
+static double linear(const double *u)
+{
+    return 2 * u[0] + u[1]; /* u[2] does nothing */
+}
+
+START_TEST(sobol_linear)
+{
+    /* Var = (4 + 1) / 12: S = ST = (0.8, 0.2), and 0 for the third factor, exactly, since
+     * f(AB_2,j) = f(A_j) to the bit. */
+    double *y = saltelli_outputs(SN, SK, linear);
+    double s1[SK], st[SK];
+    uint32_t used = 0;
+    ck_assert_int_eq(ak_stats_sobol(y, SN, SK, s1, st, &used), 0);
+    ck_assert_uint_eq(used, SN);
+    static const double want[SK] = {0.8, 0.2, 0};
+    for (size_t i = 0; i < SK; i++) {
+        ck_assert_double_eq_tol(s1[i], want[i], 3e-3);
+        ck_assert_double_eq_tol(st[i], want[i], 3e-3);
+    }
+    ck_assert(s1[2] == 0 && st[2] == 0);
+
+    /* An offset and a scale change nothing but rounding; the offset would swamp Saltelli's
+     * uncentred product (stats.h). */
+    double s1b[SK], stb[SK];
+    for (size_t p = 0; p < (size_t)SN * (SK + 2); p++)
+        y[p] = -3 * y[p] + 1e9;
+    ck_assert_int_eq(ak_stats_sobol(y, SN, SK, s1b, stb, &used), 0);
+    for (size_t i = 0; i < SK; i++) {
+        ck_assert_double_eq_tol(s1b[i], s1[i], 1e-6);
+        ck_assert_double_eq_tol(stb[i], st[i], 1e-6);
+    }
+    free(y);
+}
+END_TEST
+
+START_TEST(sobol_failed_runs)
+{
+    double *y = saltelli_outputs(SN, SK, ishigami);
+    const size_t per = SK + 2, total = (size_t)SN * per;
+    double s1[SK], st[SK], full_s1[SK], full_st[SK];
+    uint32_t used = 0;
+    ck_assert_int_eq(ak_stats_sobol(y, SN, SK, full_s1, full_st, &used), 0);
+
+    /* One NaN, in AB_1 of sample 77: that sample goes, and only it. The estimates are then
+     * those of the same outputs with sample 77 cut out, to rounding (the sums run over the
+     * same values in the same order). */
+    double *cut = malloc(total * sizeof *cut);
+    ck_assert_ptr_nonnull(cut);
+    memcpy(cut, y, 77 * per * sizeof *y);
+    memcpy(cut + 77 * per, y + 78 * per, (total - 78 * per) * sizeof *y);
+    double cut_s1[SK], cut_st[SK];
+    ck_assert_int_eq(ak_stats_sobol(cut, SN - 1, SK, cut_s1, cut_st, &used), 0);
+    ck_assert_uint_eq(used, SN - 1);
+    y[77 * per + 3] = NAN;
+    used = 0;
+    ck_assert_int_eq(ak_stats_sobol(y, SN, SK, s1, st, &used), 0);
+    ck_assert_uint_eq(used, SN - 1);
+    for (size_t i = 0; i < SK; i++) {
+        ck_assert_double_eq_tol(s1[i], cut_s1[i], 1e-12);
+        ck_assert_double_eq_tol(st[i], cut_st[i], 1e-12);
+        ck_assert_double_eq_tol(s1[i], full_s1[i], 1e-3);
+        ck_assert_double_eq_tol(st[i], full_st[i], 1e-3);
+    }
+
+    /* A second NaN in the same sample (its B) costs nothing more; NaNs in an A, in the last
+     * sample's last AB, and in the first sample's B each cost one sample. */
+    y[77 * per + 1] = NAN;
+    y[500 * per] = NAN;
+    y[total - 1] = NAN;
+    y[1] = NAN;
+    ck_assert_int_eq(ak_stats_sobol(y, SN, SK, s1, st, &used), 0);
+    ck_assert_uint_eq(used, SN - 4);
+    for (size_t i = 0; i < SK; i++) {
+        ck_assert_double_eq_tol(s1[i], full_s1[i], 2e-3);
+        ck_assert_double_eq_tol(st[i], full_st[i], 2e-3);
+    }
+
+    /* All but one sample failed: too few for a variance. */
+    for (size_t j = 1; j < SN; j++)
+        y[j * per + 2] = NAN;
+    y[0] = 0.5; /* sample 0 clean again */
+    y[1] = 1.5;
+    ck_assert_int_eq(ak_stats_sobol(y, SN, SK, s1, st, &used), 0);
+    ck_assert_uint_eq(used, 1);
+    for (size_t i = 0; i < SK; i++)
+        ck_assert(isnan(s1[i]) && isnan(st[i]));
+    /* ... and with none left. */
+    y[0] = NAN;
+    ck_assert_int_eq(ak_stats_sobol(y, SN, SK, s1, st, &used), 0);
+    ck_assert_uint_eq(used, 0);
+    for (size_t i = 0; i < SK; i++)
+        ck_assert(isnan(s1[i]) && isnan(st[i]));
+    free(cut);
+    free(y);
+}
+END_TEST
+
+START_TEST(sobol_degenerate)
+{
+    /* A constant output: V = 0, no indices, whether or not 2m copies of the value average
+     * back to it exactly (0.1 does not). */
+    static const double values[] = {0, 2.25, 0.1, -1e12 / 3};
+    enum { M = 1000 };
+    double y[M * (SK + 2)], s1[SK], st[SK];
+    uint32_t used = 0;
+    for (size_t c = 0; c < sizeof values / sizeof values[0]; c++) {
+        for (size_t p = 0; p < M * (SK + 2); p++)
+            y[p] = values[c];
+        ck_assert_int_eq(ak_stats_sobol(y, M, SK, s1, st, &used), 0);
+        ck_assert_uint_eq(used, M);
+        for (size_t i = 0; i < SK; i++)
+            ck_assert_msg(isnan(s1[i]) && isnan(st[i]), "value %g: factor %zu", values[c], i);
+    }
+    /* Over many samples the mean of equal values can miss them by many ulps (33000 here), and
+     * the two-pass variance then leaves a residue (2e-27 here); it is still V = 0. */
+    enum { MANY = 200000 };
+    double *flat = malloc(3 * (size_t)MANY * sizeof *flat);
+    ck_assert_ptr_nonnull(flat);
+    for (size_t p = 0; p < 3 * (size_t)MANY; p++)
+        flat[p] = 768758.39499622723;
+    ck_assert_int_eq(ak_stats_sobol(flat, MANY, 1, s1, st, &used), 0);
+    ck_assert(used == MANY && isnan(s1[0]) && isnan(st[0]));
+    free(flat);
+    /* Equal f(A) and f(B) but varying f(AB_i): V = 0 still, not a division of those by 0. */
+    for (size_t j = 0; j < M; j++) {
+        for (size_t p = 0; p < SK + 2; p++)
+            y[j * (SK + 2) + p] = p < 2 ? 1.0 : (double)(j % 3);
+    }
+    ck_assert_int_eq(ak_stats_sobol(y, M, SK, s1, st, &used), 0);
+    for (size_t i = 0; i < SK; i++)
+        ck_assert(isnan(s1[i]) && isnan(st[i]));
+    /* f(A) and f(B) that differ, by so little that V underflows to 0. */
+    for (size_t j = 0; j < M; j++)
+        y[j * (SK + 2)] = y[j * (SK + 2) + 1] = j % 2 ? 1e-200 : 0.0;
+    ck_assert_int_eq(ak_stats_sobol(y, M, SK, s1, st, &used), 0);
+    for (size_t i = 0; i < SK; i++)
+        ck_assert(isnan(s1[i]) && isnan(st[i]));
+
+    /* One sample: no variance. Two samples: a hand example (far too few for indices in
+     * [0, 1], enough to check the formulas). k = 1, samples (A, B, AB_0) (1, 3, 3) and
+     * (2, 0, 1): f0 = 1.5, V = (0.25 + 2.25 + 0.25 + 2.25) / 3 = 5/3;
+     * S = ((3 - 1.5)(3 - 1) + (0 - 1.5)(1 - 2)) / 2 / V = 2.25 / (5/3) = 1.35 (uncentred,
+     * (3 * 2 + 0 * -1) / 2 / V would be 1.8), ST = ((1 - 3)^2 + (2 - 1)^2) / 4 / V = 0.75. */
+    static const double two[] = {1, 3, 3, 2, 0, 1};
+    double a[1], b[1];
+    ck_assert_int_eq(ak_stats_sobol(two, 1, 1, a, b, &used), 0);
+    ck_assert(used == 1 && isnan(a[0]) && isnan(b[0]));
+    ck_assert_int_eq(ak_stats_sobol(two, 2, 1, a, b, &used), 0);
+    ck_assert_uint_eq(used, 2);
+    ck_assert_double_eq_tol(a[0], 1.35, 1e-14);
+    ck_assert_double_eq_tol(b[0], 0.75, 1e-14);
+
+    /* Refusals leave every output as it was. */
+    a[0] = b[0] = 7;
+    used = 77;
+    ck_assert_int_eq(ak_stats_sobol(NULL, 2, 1, a, b, &used), AK_EINVAL);
+    ck_assert_int_eq(ak_stats_sobol(two, 2, 1, NULL, b, &used), AK_EINVAL);
+    ck_assert_int_eq(ak_stats_sobol(two, 2, 1, a, NULL, &used), AK_EINVAL);
+    ck_assert_int_eq(ak_stats_sobol(two, 2, 1, a, b, NULL), AK_EINVAL);
+    ck_assert_int_eq(ak_stats_sobol(two, 0, 1, a, b, &used), AK_EINVAL);
+    ck_assert_int_eq(ak_stats_sobol(two, 2, 0, a, b, &used), AK_EINVAL);
+    ck_assert(a[0] == 7 && b[0] == 7 && used == 77);
+}
+END_TEST
+
 /* ---- Spearman ---- */
 
 START_TEST(spearman_monotone)
@@ -423,6 +640,10 @@ int main(void)
     tcase_add_test(tc, morris_interaction);
     tcase_add_test(tc, morris_failed_runs);
     tcase_add_test(tc, morris_refusals);
+    tcase_add_test(tc, sobol_ishigami);
+    tcase_add_test(tc, sobol_linear);
+    tcase_add_test(tc, sobol_failed_runs);
+    tcase_add_test(tc, sobol_degenerate);
     tcase_add_test(tc, spearman_monotone);
     tcase_add_test(tc, spearman_ties);
     tcase_add_test(tc, spearman_nan_and_stride);
