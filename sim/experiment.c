@@ -738,6 +738,19 @@ typedef struct ranked {
     double key;
 } ranked;
 
+/* One parameter's row of the sensitivity table: the measures of its method, NaN otherwise. */
+typedef struct sens_row {
+    uint32_t n;
+    double mu_star, mu, sigma; /* morris */
+    double rho;                /* spearman */
+    double s1, st;             /* sobol */
+} sens_row;
+
+static const char *sensitivity_method(ak_sw_design d)
+{
+    return d == AK_SW_MORRIS ? "morris" : d == AK_SW_SALTELLI ? "sobol" : "spearman";
+}
+
 static int by_key_desc(const void *a, const void *b)
 {
     const ranked *x = a, *y = b;
@@ -770,6 +783,8 @@ int ak_exp_summarize(const char *path, FILE *f, char *why, size_t cap)
     double *y = NULL, *vals = NULL, *diffs = NULL, *means = NULL;
     ak_stats_effects *mo = NULL;
     ranked *rk = NULL;
+    sens_row *sr = NULL;
+    double *s1 = NULL, *st1 = NULL;
     sqlite3_stmt *ins = NULL, *sens = NULL, *st = NULL;
     char *json = NULL, *base = NULL;
     if ((status = read_sweep_row(db, path, "main", &json, &base, NULL, why, cap)))
@@ -791,7 +806,10 @@ int ak_exp_summarize(const char *path, FILE *f, char *why, size_t cap)
     means = malloc(sizeof *means * sw->npoints);
     mo = calloc(sw->nparams ? sw->nparams : 1, sizeof *mo);
     rk = calloc(sw->nparams ? sw->nparams : 1, sizeof *rk);
-    if (!y || !vals || !diffs || !means || !mo || !rk) {
+    sr = calloc(sw->nparams ? sw->nparams : 1, sizeof *sr);
+    s1 = calloc(sw->nparams ? sw->nparams : 1, sizeof *s1);
+    st1 = calloc(sw->nparams ? sw->nparams : 1, sizeof *st1);
+    if (!y || !vals || !diffs || !means || !mo || !rk || !sr || !s1 || !st1) {
         snprintf(why, cap, "%s: out of memory", path);
         status = AK_ENOMEM;
         goto done;
@@ -833,7 +851,8 @@ int ak_exp_summarize(const char *path, FILE *f, char *why, size_t cap)
                                   "INSERT INTO summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                                   "?, ?, ?)", -1, &ins, NULL)) != SQLITE_OK ||
         (src = sqlite3_prepare_v2(db,
-                                  "INSERT INTO sensitivity VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                  "INSERT INTO sensitivity VALUES "
+                                  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                   -1, &sens, NULL)) != SQLITE_OK) {
         status = dbfail(db, path, src, why, cap);
         goto rollback;
@@ -962,22 +981,31 @@ int ak_exp_summarize(const char *path, FILE *f, char *why, size_t cap)
                     goto rollback;
                 means[p] = ci.mean;
             }
-            bool morris = sw->design == AK_SW_MORRIS;
-            if (morris)
+            const char *method = sensitivity_method(sw->design);
+            uint32_t used = 0;
+            if (sw->design == AK_SW_MORRIS)
                 status = ak_stats_morris(means, sw->trajectories, sw->nparams, sw->mfactor,
                                          sw->mstep, mo);
+            else if (sw->design == AK_SW_SALTELLI)
+                status = ak_stats_sobol(means, sw->samples, sw->nparams, s1, st1, &used);
             for (uint32_t j = 0; j < sw->nparams && !status; j++) {
+                sens_row *r = &sr[j];
+                *r = (sens_row){0, NAN, NAN, NAN, NAN, NAN, NAN};
                 rk[j].param = j;
-                if (morris) {
-                    rk[j].key = mo[j].mu_star;
+                if (sw->design == AK_SW_MORRIS) {
+                    *r = (sens_row){mo[j].n, mo[j].mu_star, mo[j].mu, mo[j].sigma, NAN, NAN, NAN};
+                    rk[j].key = r->mu_star;
+                } else if (sw->design == AK_SW_SALTELLI) {
+                    r->n = used;
+                    r->s1 = s1[j];
+                    r->st = st1[j];
+                    rk[j].key = r->st;
                 } else {
-                    double rho;
                     status = ak_stats_spearman(sw->unit + j, sw->nparams, means, sw->npoints,
-                                               &rho);
-                    mo[j] = (ak_stats_effects){0, rho, NAN, NAN};
+                                               &r->rho);
                     for (uint32_t p = 0; p < sw->npoints; p++)
-                        mo[j].n += !isnan(means[p]);
-                    rk[j].key = fabs(rho);
+                        r->n += !isnan(means[p]);
+                    rk[j].key = fabs(r->rho);
                 }
             }
             if (status) {
@@ -990,16 +1018,21 @@ int ak_exp_summarize(const char *path, FILE *f, char *why, size_t cap)
                 fprintf(f, "  sensitivity%s%s%s: ", sw->has_variants ? " in \"" : "",
                         sw->has_variants ? sw->variants[v].name : "",
                         sw->has_variants ? "\"" : "");
-                if (morris)
+                if (sw->design == AK_SW_MORRIS)
                     fprintf(f, "Morris, %u trajectories (mu* = mean |elementary effect| of a move "
                                "across the whole range; sigma = their spread)\n",
                             sw->trajectories);
+                else if (sw->design == AK_SW_SALTELLI)
+                    fprintf(f, "Sobol indices from %u of %u Saltelli samples (S1 = share of the "
+                               "variance from the parameter alone, ST = with its interactions)\n",
+                            used, sw->samples);
                 else
                     fprintf(f, "Spearman rank correlation over the %u %s points\n", sw->npoints,
                             ak_sw_design_names[sw->design]);
             }
             for (uint32_t q = 0; q < sw->nparams; q++) {
                 uint32_t j = rk[q].param;
+                const sens_row *r = &sr[j];
                 int c = 0;
                 if (sw->variants[v].name)
                     sqlite3_bind_text(sens, ++c, sw->variants[v].name, -1, SQLITE_STATIC);
@@ -1007,12 +1040,15 @@ int ak_exp_summarize(const char *path, FILE *f, char *why, size_t cap)
                     sqlite3_bind_null(sens, ++c);
                 sqlite3_bind_text(sens, ++c, oc->name, -1, SQLITE_STATIC);
                 sqlite3_bind_text(sens, ++c, sw->params[j].name, -1, SQLITE_STATIC);
-                sqlite3_bind_text(sens, ++c, morris ? "morris" : "spearman", -1, SQLITE_STATIC);
+                sqlite3_bind_text(sens, ++c, method, -1, SQLITE_STATIC);
                 sqlite3_bind_int64(sens, ++c, q + 1);
-                bind_dbl(sens, ++c, morris ? mo[j].mu_star : mo[j].mu);
-                bind_dbl(sens, ++c, morris ? mo[j].mu : NAN);
-                bind_dbl(sens, ++c, mo[j].sigma);
-                sqlite3_bind_int64(sens, ++c, mo[j].n);
+                sqlite3_bind_int64(sens, ++c, r->n);
+                bind_dbl(sens, ++c, r->mu_star);
+                bind_dbl(sens, ++c, r->mu);
+                bind_dbl(sens, ++c, r->sigma);
+                bind_dbl(sens, ++c, r->rho);
+                bind_dbl(sens, ++c, r->s1);
+                bind_dbl(sens, ++c, r->st);
                 src = sqlite3_step(sens);
                 sqlite3_reset(sens);
                 sqlite3_clear_bindings(sens);
@@ -1022,13 +1058,15 @@ int ak_exp_summarize(const char *path, FILE *f, char *why, size_t cap)
                 }
                 if (!f)
                     continue;
-                if (morris)
+                if (sw->design == AK_SW_MORRIS)
                     fprintf(f, "    %u. %-32s mu* %.4g, mu %+.4g, sigma %.4g (%u effects)\n",
-                            q + 1, sw->params[j].name, mo[j].mu_star, mo[j].mu, mo[j].sigma,
-                            mo[j].n);
+                            q + 1, sw->params[j].name, r->mu_star, r->mu, r->sigma, r->n);
+                else if (sw->design == AK_SW_SALTELLI)
+                    fprintf(f, "    %u. %-32s ST %.3f, S1 %.3f\n", q + 1, sw->params[j].name,
+                            r->st, r->s1);
                 else
                     fprintf(f, "    %u. %-32s rho %+.3f (%u points)\n", q + 1,
-                            sw->params[j].name, mo[j].mu, mo[j].n);
+                            sw->params[j].name, r->rho, r->n);
             }
         }
     }
@@ -1053,6 +1091,9 @@ done:
     free(means);
     free(mo);
     free(rk);
+    free(sr);
+    free(s1);
+    free(st1);
     ak_sweep_free(sw);
     int cs = ak_rec_close(rec);
     if (!status && cs) {

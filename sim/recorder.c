@@ -111,8 +111,8 @@ static const char SCHEMA[] =
     "  n INTEGER, mean REAL, sd REAL, ci_low REAL, ci_high REAL,\n"
     "  diff_n INTEGER, diff_mean REAL, diff_sd REAL, diff_ci_low REAL, diff_ci_high REAL);\n"
     "CREATE TABLE sensitivity (\n"
-    "  variant TEXT, outcome TEXT, parameter TEXT, method TEXT, rank INTEGER,\n"
-    "  value REAL, mu REAL, sigma REAL, n INTEGER);\n"
+    "  variant TEXT, outcome TEXT, parameter TEXT, method TEXT, rank INTEGER, n INTEGER,\n"
+    "  mu_star REAL, mu REAL, sigma REAL, rho REAL, first_order REAL, total_order REAL);\n"
     "CREATE INDEX runs_status ON runs(status);\n";
 
 /* Each child table has an index led by run_id, which also keeps the foreign key checks of a

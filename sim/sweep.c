@@ -20,8 +20,9 @@
 
 #define TOOL "sweep"
 
-const char *const ak_sw_design_names[AK_SW_DESIGNS + 1] = {"grid", "random", "lhs", "sobol",
-                                                           "morris", NULL};
+const char *const ak_sw_design_names[AK_SW_DESIGNS + 1] = {"grid",   "random", "lhs",
+                                                           "sobol",  "morris", "saltelli",
+                                                           NULL};
 static const char *const type_names[] = {"number", "integer", "decimal", NULL};
 static const char *const scale_names[] = {"linear", "log", NULL};
 
@@ -266,8 +267,10 @@ static void build_design(jr *r, ak_sweep *sw)
         return;
     size_t n = (size_t)sw->npoints * sw->nparams;
     sw->unit = must_alloc(r, n, sizeof *sw->unit);
-    if (sw->design == AK_SW_SOBOL) {
-        int rc = ak_design_sobol(sw->npoints, sw->nparams, sw->unit);
+    if (sw->design == AK_SW_SOBOL || sw->design == AK_SW_SALTELLI) {
+        int rc = sw->design == AK_SW_SOBOL
+                     ? ak_design_sobol(sw->npoints, sw->nparams, sw->unit)
+                     : ak_design_saltelli(sw->samples, sw->nparams, sw->unit);
         if (rc)
             jr_fail(r, NULL, rc == AK_ENOMEM ? "out of memory" : "cannot build the design");
         return;
@@ -332,6 +335,21 @@ static void read_design(jr *r, const cJSON *node, ak_sweep *sw, const cJSON *par
     }
     if (tn || ln)
         jr_fail(r, tn ? tn : ln, "\"trajectories\" and \"levels\" are for a morris design");
+    if (sw->design == AK_SW_SALTELLI) {
+        /* points are base samples, each run at k + 2 points (A, B and one AB per parameter) */
+        if (jr_len(params) > AK_DESIGN_SALTELLI_MAX_K)
+            jr_fail(r, params, "a saltelli design takes at most %d parameters (GSL's Sobol "
+                               "sequence has 40 dimensions, two per parameter)",
+                    AK_DESIGN_SALTELLI_MAX_K);
+        pn = jr_req(r, node, "points");
+        sw->samples = (uint32_t)jr_int(r, pn, 2, AK_SW_MAX_POINTS);
+        uint64_t np = (uint64_t)sw->samples * ((uint64_t)jr_len(params) + 2);
+        if (np > AK_SW_MAX_POINTS)
+            jr_fail(r, pn, "%llu points (points x (parameters + 2)); at most %d",
+                    (unsigned long long)np, AK_SW_MAX_POINTS);
+        sw->npoints = (uint32_t)np;
+        return;
+    }
     sw->npoints = (uint32_t)jr_int(r, jr_req(r, node, "points"), 1, AK_SW_MAX_POINTS);
     if (sw->design == AK_SW_SOBOL && jr_len(params) > 40)
         jr_fail(r, params, "GSL's Sobol sequence has at most 40 dimensions (parameters)");

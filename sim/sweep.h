@@ -41,9 +41,10 @@ typedef enum ak_sw_design {
     AK_SW_LHS,    /* Latin hypercube */
     AK_SW_SOBOL,  /* GSL's Sobol sequence */
     AK_SW_MORRIS, /* Morris trajectories for elementary effects */
+    AK_SW_SALTELLI, /* Saltelli's design for Sobol indices */
     AK_SW_DESIGNS
 } ak_sw_design;
-/* "grid", "random", "lhs", "sobol", "morris", NULL. */
+/* "grid", "random", "lhs", "sobol", "morris", "saltelli", NULL. */
 extern const char *const ak_sw_design_names[AK_SW_DESIGNS + 1];
 
 /* How a sampled or ranged value is written into the scenario. */
@@ -94,6 +95,7 @@ typedef struct ak_sweep {
     ak_sw_design design;
     uint32_t npoints;
     uint32_t trajectories, levels; /* Morris */
+    uint32_t samples;              /* Saltelli: base samples; npoints = samples x (k + 2) */
     ak_sw_param *params;
     uint32_t nparams;
     ak_sw_variant *variants; /* at least one */

@@ -451,7 +451,8 @@ START_TEST(sensitivity_ranks_the_parameter_that_matters)
     ck_assert_int_eq(q_int(db, "SELECT rank FROM sensitivity WHERE parameter = 'arrivals'"), 1);
     ck_assert_int_eq(q_int(db, "SELECT n FROM sensitivity WHERE parameter = 'arrivals'"), 3);
     /* mu* is the mean |effect|: the effect of arrivals is positive, so mu* = mu */
-    ck_assert_int_eq(q_int(db, "SELECT value = mu AND mu > 0 FROM sensitivity WHERE "
+    ck_assert_int_eq(q_int(db, "SELECT mu_star = mu AND mu > 0 AND sigma >= 0 AND rho IS NULL "
+                               "AND first_order IS NULL FROM sensitivity WHERE "
                                "parameter = 'arrivals'"), 1);
     sqlite3_close(db);
     ak_sweep_free(sw);
@@ -462,8 +463,29 @@ START_TEST(sensitivity_ranks_the_parameter_that_matters)
     sweep_ok(sw, at(out, "srtptm-lhs.db"), (ak_exp_opts){.threads = 2});
     ck_assert_int_eq(ak_exp_summarize(out, NULL, why, sizeof why), 0);
     db = db_open(out);
-    ck_assert_int_eq(q_int(db, "SELECT method = 'spearman' AND rank = 1 AND value > 0.7 AND n = 6 "
+    ck_assert_int_eq(q_int(db, "SELECT method = 'spearman' AND rank = 1 AND rho > 0.7 AND n = 6 "
                                "AND mu IS NULL FROM sensitivity"), 1);
+    sqlite3_close(db);
+    ak_sweep_free(sw);
+
+    /* Sobol indices: arrivals carry the variance, a 30-40 s bid window next to none */
+    sw = sweep_of("saltelli", "\"design\": {\"type\": \"saltelli\", \"points\": 16}, "
+                              "\"parameters\": [{\"path\": \"agents.tenants.bid_window_s\", "
+                              "\"name\": \"window\", \"min\": 30, \"max\": 40, \"type\": "
+                              "\"integer\"}, {\"path\": \"agents.tenants.arrivals_per_day\", "
+                              "\"name\": \"arrivals\", \"min\": 100, \"max\": 500}], "
+                              "\"outcomes\": [{\"metric\": \"tenant_spend_usd\"}]");
+    ck_assert_int_eq(sw->npoints, 64);
+    ak_exp_result rs = sweep_ok(sw, at(out, "srtptm-sal.db"), (ak_exp_opts){.threads = 2});
+    ck_assert_int_eq(rs.complete, 64);
+    ck_assert_int_eq(ak_exp_summarize(out, NULL, why, sizeof why), 0);
+    db = db_open(out);
+    ck_assert_int_eq(q_int(db, "SELECT count(*) FROM sensitivity WHERE method = 'sobol' AND "
+                               "n = 16 AND mu_star IS NULL"), 2);
+    ck_assert_int_eq(q_int(db, "SELECT rank = 1 AND total_order > 0.5 FROM sensitivity WHERE "
+                               "parameter = 'arrivals'"), 1);
+    ck_assert_int_eq(q_int(db, "SELECT rank = 2 AND total_order < 0.1 FROM sensitivity WHERE "
+                               "parameter = 'window'"), 1);
     sqlite3_close(db);
     ak_sweep_free(sw);
 }

@@ -529,11 +529,12 @@ START_TEST(sampled_designs_stay_in_their_boxes)
     static const char *const designs[] = {
         "{'type': 'random', 'points': 200}", "{'type': 'lhs', 'points': 200}",
         "{'type': 'sobol', 'points': 256}", "{'type': 'morris', 'trajectories': 40}",
-        "{'type': 'morris', 'trajectories': 10, 'levels': 10}"};
+        "{'type': 'morris', 'trajectories': 10, 'levels': 10}",
+        "{'type': 'saltelli', 'points': 64}"};
     static const ak_sw_design kind[] = {AK_SW_RANDOM, AK_SW_LHS, AK_SW_SOBOL, AK_SW_MORRIS,
-                                        AK_SW_MORRIS};
-    static const uint32_t npoints[] = {200, 200, 256, 40 * 5, 10 * 5};
-    for (size_t d = 0; d < 5; d++) {
+                                        AK_SW_MORRIS, AK_SW_SALTELLI};
+    static const uint32_t npoints[] = {200, 200, 256, 40 * 5, 10 * 5, 64 * 6};
+    for (size_t d = 0; d < 6; d++) {
         ak_sweep *sw = sampled(designs[d], 7), *again = sampled(designs[d], 7),
                  *other = sampled(designs[d], 8);
         ck_assert_int_eq(sw->design, kind[d]);
@@ -546,9 +547,9 @@ START_TEST(sampled_designs_stay_in_their_boxes)
         check_in_boxes(sw);
         /* reproducible from the file; the seed moves all but Sobol's sequence */
         ck_assert_msg(same_points(sw, again), "%s: not reproducible", designs[d]);
-        ck_assert_msg(same_points(sw, other) == (kind[d] == AK_SW_SOBOL),
-                      "%s: seed 8 %s seed 7's design", designs[d],
-                      kind[d] == AK_SW_SOBOL ? "changes" : "repeats");
+        bool fixed = kind[d] == AK_SW_SOBOL || kind[d] == AK_SW_SALTELLI;
+        ck_assert_msg(same_points(sw, other) == fixed, "%s: seed 8 %s seed 7's design",
+                      designs[d], fixed ? "changes" : "repeats");
         ak_sweep_free(sw);
         ak_sweep_free(again);
         ak_sweep_free(other);
@@ -1244,7 +1245,8 @@ START_TEST(design_errors)
     ERR(SW(SAMP1 "'design': {'type': 'lsh', 'points': 3}, "),
         "$.design.type: unknown design \"lsh\" (did you mean \"lhs\"?)");
     ERR(SW(SAMP1 "'design': {'type': 'factorial', 'points': 3}, "),
-        "$.design.type: unknown design \"factorial\" (known: grid, random, lhs, sobol, morris)");
+        "$.design.type: unknown design \"factorial\" (known: grid, random, lhs, sobol, morris, "
+        "saltelli)");
     ERR(SW(SAMP1 "'design': {'points': 3}, "), "$.design.type: required key is missing");
     ERR(SW(SAMP1 "'design': {'type': 'sobol', 'pionts': 4}, "),
         "$.design.pionts: unknown key (did you mean \"points\"?)");
@@ -1299,6 +1301,23 @@ START_TEST(design_errors)
         "$.design.levels: integer out of range: expected one in [2, 100]");
     ERR(SW(SAMP1 "'design': {'type': 'morris', 'trajectories': 3, 'levels': 102}, "),
         "$.design.levels: integer out of range: expected one in [2, 100]");
+    /* saltelli: base samples, each at parameters + 2 points, two Sobol dimensions a parameter */
+    ERR(SW(SAMP1 "'design': {'type': 'saltelli'}, "), "$.design.points: required key is missing");
+    ERR(SW(SAMP1 "'design': {'type': 'saltelli', 'points': 1}, "),
+        "$.design.points: integer out of range: expected one in [2, 100000]");
+    ERR(SW(SAMP1 "'design': {'type': 'saltelli', 'points': 33334}, "),
+        "$.design.points: 100002 points (points x (parameters + 2)); at most 100000");
+    {
+        buf b = {0};
+        bput(&b, "{'name': 's', 'base': 'b.json', 'design': {'type': 'saltelli', 'points': 4}, "
+                 "'parameters': [");
+        for (int i = 0; i < 21; i++)
+            bput(&b, "%s{'path': 'p%d', 'min': 0, 'max': 1}", i ? ", " : "", i);
+        bput(&b, "], 'outcomes': [{'metric': 'take_usd'}]}");
+        ERR(b.s, "$.parameters: a saltelli design takes at most 20 parameters (GSL's Sobol "
+                 "sequence has 40 dimensions, two per parameter)");
+        free(b.s);
+    }
     ERR(SW(SAMP1 "'design': {'type': 'morris', 'trajectories': 50001}, "),
         "$.design.trajectories: 100002 points (trajectories x (parameters + 1)); at most "
         "100000");
