@@ -35,6 +35,18 @@ static int dbfail(sqlite3 *db, const char *path, int src, char *why, size_t cap)
     return (src & 0xff) == SQLITE_NOMEM ? AK_ENOMEM : AK_EIO;
 }
 
+/* Close the results database; a failure to close (the last commit) counts when nothing failed
+ * before it. Returns the status the caller should return. */
+static int close_db(ak_rec *rec, const char *path, int status, char *why, size_t cap)
+{
+    int cs = ak_rec_close(rec);
+    if (!status && cs) {
+        snprintf(why, cap, "%s: cannot close the database", path);
+        status = cs;
+    }
+    return status;
+}
+
 static int exec(sqlite3 *db, const char *path, const char *sql, char *why, size_t cap)
 {
     int src = sqlite3_exec(db, sql, NULL, NULL, NULL);
@@ -508,12 +520,7 @@ int ak_exp_sweep(const ak_sweep *sw, const char *out, const ak_exp_opts *opts, a
 done:
     free(complete);
     free(todo);
-    int cs = ak_rec_close(rec);
-    if (!status && cs) {
-        snprintf(why, cap, "%s: cannot close the database", out);
-        status = cs;
-    }
-    return status;
+    return close_db(rec, out, status, why, cap);
 }
 
 /* ---- merge ---- */
@@ -682,13 +689,8 @@ int ak_exp_merge(const char *out, const char *const *ins, int n, ak_exp_merged *
     res->complete = c > 0 ? (uint64_t)c : 0;
     res->failed = f > 0 ? (uint64_t)f : 0;
     res->missing = res->total - res->complete - res->failed;
-done:;
-    int cs = ak_rec_close(rec);
-    if (!status && cs) {
-        snprintf(why, cap, "%s: cannot close the database", out);
-        status = cs;
-    }
-    return status;
+done:
+    return close_db(rec, out, status, why, cap);
 }
 
 /* ---- summarize ---- */
@@ -1095,10 +1097,5 @@ done:
     free(s1);
     free(st1);
     ak_sweep_free(sw);
-    int cs = ak_rec_close(rec);
-    if (!status && cs) {
-        snprintf(why, cap, "%s: cannot close the database", path);
-        status = cs;
-    }
-    return status;
+    return close_db(rec, path, status, why, cap);
 }
