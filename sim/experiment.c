@@ -372,6 +372,14 @@ static int open_claimed(const ak_sweep *sw, const char *out, ak_rec **recp, bool
     }
     if ((status = exec(db, out, "COMMIT", why, cap)))
         goto fail;
+    /* The indexes from the start: every run is published whole, and all the index entries of
+     * one run lead with its run_id, so they go into a few neighbouring pages, not at random
+     * over the file (recorder.c says why a single run's file builds them at the end instead).
+     * Kept up to date while the threads still simulate, they cost nothing at the end. */
+    if ((status = ak_rec_build_indexes(rec))) {
+        snprintf(why, cap, "%s", ak_rec_errmsg(rec));
+        goto fail;
+    }
     sqlite3_stmt *st;
     int src = sqlite3_prepare_v2(db, "SELECT run_id FROM runs WHERE status = 'complete'", -1,
                                  &st, NULL);
