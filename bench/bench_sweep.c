@@ -9,6 +9,7 @@
  * Usage: bench_sweep [SCENARIO RUNS THREADS...]   (default: scenarios/baseline.json 16 1 2)
  */
 #include <limits.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,7 @@ static double sweep(const char *file, const char *db, int threads, double *peak_
 
 int main(int argc, char **argv)
 {
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); /* as akashsim's main does */
     const char *scenario = argc > 1 ? argv[1] : "scenarios/baseline.json";
     int runs = argc > 2 ? atoi(argv[2]) : 16;
     int threads[8] = {1, 2}, nt = 2;

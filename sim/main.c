@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include <sqlite3.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -980,6 +981,10 @@ int main(int argc, char **argv)
 {
     /* GSL's default handler aborts; every GSL status is checked instead (DESIGN.md) */
     gsl_set_error_handler_off();
+    /* SQLite counts every allocation of every connection under one global mutex; a sweep's
+     * threads each record into their own database and would queue on it. Nothing here reads
+     * those counts. Must precede any other SQLite call. */
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     if (argc < 2)
         return usage_error("%s", "missing command");
     const char *cmd = argv[1];
