@@ -1,12 +1,13 @@
 /*
  * bench/bench_sweep.c: a sweep of the baseline scenario (16 replications of a year, one point)
- * run as `akashsim sweep` runs it, at -j 1 and then -j 2, each in a child process whose peak
- * resident memory is its own (wait4's rusage). Prints both wall times, the speedup and the peak
- * memory: runs are independent, so the speedup shows what the one serial step (copying a
- * finished run into the results file) and the machine's shared memory bandwidth cost.
- * Asserts nothing about timing; exits 1 if the sweep fails.
+ * run as `akashsim sweep` runs it, at -j 1 and at -j 2, three times each, alternating (so a slow
+ * spell of a shared machine falls on both), each in a child process whose peak resident memory
+ * is its own (wait4's rusage). Prints every wall time, the median of each thread count, the
+ * speedup of the medians and the peak memory: runs are independent, so the speedup shows what
+ * the one serial step (copying a finished run into the results file) and the machine's shared
+ * caches and memory bandwidth cost. Asserts nothing about timing; exits 1 if a sweep fails.
  *
- * Usage: bench_sweep [SCENARIO RUNS THREADS...]   (default: scenarios/baseline.json 16 1 2)
+ * Usage: bench_sweep [SCENARIO RUNS REPS THREADS...]   (default: scenarios/baseline.json 16 3 1 2)
  */
 #include <limits.h>
 #include <sqlite3.h>
@@ -72,17 +73,28 @@ static double sweep(const char *file, const char *db, int threads, double *peak_
     return now() - t0;
 }
 
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+#define MAX_T 8
+#define MAX_REPS 9
+
 int main(int argc, char **argv)
 {
     (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); /* as akashsim's main does */
     const char *scenario = argc > 1 ? argv[1] : "scenarios/baseline.json";
     int runs = argc > 2 ? atoi(argv[2]) : 16;
-    int threads[8] = {1, 2}, nt = 2;
-    if (argc > 3) {
+    int reps = argc > 3 ? atoi(argv[3]) : 3;
+    int threads[MAX_T] = {1, 2}, nt = 2;
+    if (argc > 4) {
         nt = 0;
-        for (int i = 3; i < argc && nt < 8; i++)
+        for (int i = 4; i < argc && nt < MAX_T; i++)
             threads[nt++] = atoi(argv[i]);
     }
+    reps = reps < 1 ? 1 : reps > MAX_REPS ? MAX_REPS : reps;
     char base[PATH_MAX], file[PATH_MAX], db[PATH_MAX];
     if (!realpath(scenario, base) || runs < 1) {
         fprintf(stderr, "bench_sweep: %s: no such scenario (run from the repository root)\n",
@@ -97,27 +109,35 @@ int main(int argc, char **argv)
     fprintf(f, "{\"name\": \"bench\", \"base\": \"%s\", \"replications\": %d, \"seed\": 1, "
                "\"outcomes\": [{\"metric\": \"take_usd\"}]}\n", base, runs);
     fclose(f);
-    printf("bench_sweep: %s, %d replications in one sweep (target: speedup at least 1.8 at -j 2 "
-           "on 2 cores)\n", scenario, runs);
+    printf("bench_sweep: %s, %d replications in one sweep, %d repetitions (target: speedup at "
+           "least 1.8 at -j 2 on 2 cores)\n", scenario, runs, reps);
     fflush(stdout);
-    double wall1 = 0;
+    double wall[MAX_T][MAX_REPS], peak[MAX_T] = {0};
     int status = 0;
-    for (int i = 0; i < nt; i++) {
-        double peak;
-        double wall = sweep(file, db, threads[i], &peak);
-        if (wall < 0) {
-            fprintf(stderr, "bench_sweep: the sweep at -j %d failed\n", threads[i]);
-            status = 1;
-            break;
+    for (int r = 0; r < reps && !status; r++)
+        for (int i = 0; i < nt && !status; i++) {
+            double pk;
+            wall[i][r] = sweep(file, db, threads[i], &pk);
+            if (wall[i][r] < 0) {
+                fprintf(stderr, "bench_sweep: the sweep at -j %d failed\n", threads[i]);
+                status = 1;
+                break;
+            }
+            if (pk > peak[i])
+                peak[i] = pk;
+            printf("bench_sweep: -j %d: %.1f s wall (%.2f s per run), peak memory %.0f MiB\n",
+                   threads[i], wall[i][r], wall[i][r] / runs, pk);
+            fflush(stdout);
         }
-        if (i == 0)
-            wall1 = wall;
-        printf("bench_sweep: -j %d: %.1f s wall (%.2f s per run), peak memory %.0f MiB", threads[i],
-               wall, wall / runs, peak);
+    double med[MAX_T];
+    for (int i = 0; i < nt && !status; i++) {
+        qsort(wall[i], (size_t)reps, sizeof wall[i][0], cmp);
+        med[i] = wall[i][reps / 2];
+        printf("bench_sweep: -j %d: median %.1f s over %d sweeps, peak memory %.0f MiB", threads[i],
+               med[i], reps, peak[i]);
         if (i > 0)
-            printf(", speedup %.2f over -j %d", wall1 / wall, threads[0]);
+            printf(", speedup %.2f over -j %d", med[0] / med[i], threads[0]);
         printf("\n");
-        fflush(stdout);
     }
     remove_db(db);
     unlink(file);
