@@ -540,10 +540,6 @@ static bool same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
-static const char *const RUN_TABLES[] = {"runs",       "metrics",   "leases",
-                                         "orders",     "providers", "tenants",
-                                         "validators", "proposals", "outcomes"};
-
 /* Copy the runs of the file attached as src that out lacks (complete ones replace failed). */
 static int merge_one(sqlite3 *db, const char *out, const char *in, bool first, ak_exp_merged *res,
                      char *why, size_t cap)
@@ -589,11 +585,12 @@ static int merge_one(sqlite3 *db, const char *out, const char *in, bool first, a
     int64_t picked = count_of(db, "SELECT count(*) FROM temp.pick");
     status = exec(db, out, "DELETE FROM main.runs WHERE run_id IN (SELECT run_id FROM temp.pick)",
                   why, cap);
-    for (size_t t = 0; !status && t < sizeof RUN_TABLES / sizeof RUN_TABLES[0]; t++) {
+    for (size_t t = 0; !status && t < AK_REC_RUN_TABLES; t++) {
         char sql[200];
         snprintf(sql, sizeof sql,
                  "INSERT INTO main.%s SELECT * FROM src.%s WHERE run_id IN "
-                 "(SELECT run_id FROM temp.pick)", RUN_TABLES[t], RUN_TABLES[t]);
+                 "(SELECT run_id FROM temp.pick)", ak_rec_run_tables[t],
+                 ak_rec_run_tables[t]);
         status = exec(db, out, sql, why, cap);
     }
     if (!status)

@@ -991,10 +991,9 @@ int ak_rec_outcome(ak_rec *rec, const char *name, const char *metric, ak_rec_agg
     return 0;
 }
 
-/* The tables a run has rows in, parent first. */
-static const char *const RUN_TABLES[] = {"runs",       "metrics",   "leases",
-                                         "orders",     "providers", "tenants",
-                                         "validators", "proposals", "outcomes"};
+const char *const ak_rec_run_tables[AK_REC_RUN_TABLES] = {
+    "runs", "metrics", "leases", "orders", "providers", "tenants", "validators", "proposals",
+    "outcomes"};
 
 /* "dst: <SQLite's message>" for a failure while publishing. */
 static int dstfail(ak_rec *rec, const char *dst, int src)
@@ -1054,17 +1053,17 @@ int ak_rec_publish(ak_rec *rec, const char *dst)
         status = dstfail(rec, dst, src);
         goto detach;
     }
-    for (size_t i = sizeof RUN_TABLES / sizeof RUN_TABLES[0]; src == SQLITE_OK && i-- > 0;) {
+    for (size_t i = AK_REC_RUN_TABLES; src == SQLITE_OK && i-- > 0;) {
         char sql[128];
         snprintf(sql, sizeof sql,
                  "DELETE FROM dst.%s WHERE run_id IN (SELECT run_id FROM main.runs)",
-                 RUN_TABLES[i]);
+                 ak_rec_run_tables[i]);
         src = sqlite3_exec(rec->db, sql, NULL, NULL, NULL);
     }
-    for (size_t i = 0; src == SQLITE_OK && i < sizeof RUN_TABLES / sizeof RUN_TABLES[0]; i++) {
+    for (size_t i = 0; src == SQLITE_OK && i < AK_REC_RUN_TABLES; i++) {
         char sql[128];
-        snprintf(sql, sizeof sql, "INSERT INTO dst.%s SELECT * FROM main.%s", RUN_TABLES[i],
-                 RUN_TABLES[i]);
+        snprintf(sql, sizeof sql, "INSERT INTO dst.%s SELECT * FROM main.%s",
+                 ak_rec_run_tables[i], ak_rec_run_tables[i]);
         src = sqlite3_exec(rec->db, sql, NULL, NULL, NULL);
     }
     if (src == SQLITE_OK)

@@ -222,6 +222,10 @@ extern const char *const ak_rec_agg_names[AK_REC_AGGS + 1];
 int ak_rec_outcome(ak_rec *rec, const char *name, const char *metric, ak_rec_agg agg,
                    int64_t from_us, double *value);
 
+/* The tables that hold a run's rows, `runs` first (the others reference it). */
+#define AK_REC_RUN_TABLES 9
+extern const char *const ak_rec_run_tables[AK_REC_RUN_TABLES];
+
 /* Copy every run in rec (a scratch database whose runs have ended) into the results database
  * at dst, which must exist with this schema: in one transaction, a run already in dst with the
  * same id is deleted with its rows, and every row of every table but meta and sweep is
